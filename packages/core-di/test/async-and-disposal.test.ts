@@ -196,7 +196,9 @@ describe("scope disposal", () => {
     await Promise.all([scope.dispose(), scope.dispose(), scope[Symbol.asyncDispose]()]);
     expect(disposed).toBe(1);
     expect(scope.disposed).toBe(true);
-    expect(() => scope.resolve(A)).toThrowError(expect.objectContaining({ code: "DI_SCOPE_DISPOSED" }));
+    expect(() => scope.resolve(A)).toThrowError(
+      expect.objectContaining({ code: "DI_SCOPE_DISPOSED" }),
+    );
   });
 
   it("disposes an async scoped instance that arrives after its scope ended", async () => {

@@ -39,7 +39,9 @@ describe("build() validates the whole graph", () => {
       "captive: singleton Cache would hold scoped DbContext (Cache -> Repo (transient) -> DbContext (scoped))",
     );
     // Each problem names where the services were registered.
-    expect(error.message).toMatch(/OrderService \(singleton; registered at test\/graph-validation\.test\.ts:\d+\)/);
+    expect(error.message).toMatch(
+      /OrderService \(singleton; registered at test\/graph-validation\.test\.ts:\d+\)/,
+    );
   });
 
   it("reports a cycle once however many services lead into it", () => {
