@@ -9,6 +9,8 @@ export type { AllDependency, Dependency, OptionalDependency, Resolved } from "./
 export { all, optional } from "./dependency.ts";
 export type { DiErrorCode } from "./errors.ts";
 export { DiError, DisposalError } from "./errors.ts";
+export type { HealthCheck, HealthCheckResult } from "./health-check.ts";
+export { HealthCheckToken } from "./health-check.ts";
 export type {
   Host,
   HostOptions,

@@ -6,7 +6,11 @@ const root = join(import.meta.dirname, "..");
 
 function sourceFiles(dir: string): string[] {
   return readdirSync(dir, { withFileTypes: true }).flatMap((e) =>
-    e.isDirectory() ? sourceFiles(join(dir, e.name)) : e.name.endsWith(".ts") ? [join(dir, e.name)] : [],
+    e.isDirectory()
+      ? sourceFiles(join(dir, e.name))
+      : e.name.endsWith(".ts")
+        ? [join(dir, e.name)]
+        : [],
   );
 }
 
@@ -14,9 +18,9 @@ describe("error codes", () => {
   const source = sourceFiles(join(root, "src"))
     .map((f) => readFileSync(f, "utf8"))
     .join("\n");
-  const declared = [...readFileSync(join(root, "src/errors.ts"), "utf8").matchAll(/\| "([A-Z_]+)"/g)].map(
-    (m) => m[1]!,
-  );
+  const declared = [
+    ...readFileSync(join(root, "src/errors.ts"), "utf8").matchAll(/\| "([A-Z_]+)"/g),
+  ].map((m) => m[1]!);
   const readme = readFileSync(join(root, "README.md"), "utf8");
 
   it("declares every code the source throws", () => {
