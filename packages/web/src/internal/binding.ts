@@ -1,0 +1,106 @@
+import type { FastifyRequest } from "fastify";
+import { z } from "zod";
+import type { ProblemFieldError } from "../problem/problem-details.ts";
+import type { InputPart, RouteInput, Schema } from "../routing/route-types.ts";
+
+/** The outcome of binding a request: the typed input, or every failing field. */
+export type BindResult =
+  | { readonly ok: true; readonly input: RouteInput<unknown, unknown, unknown, unknown, unknown> }
+  | { readonly ok: false; readonly errors: readonly ProblemFieldError[] };
+
+const escapePointer = (segment: PropertyKey): string =>
+  String(segment).replaceAll("~", "~0").replaceAll("/", "~1");
+
+/** An RFC 6901 pointer to a failing value: `/body/items/0/name`. */
+export function pointer(part: InputPart, path: readonly PropertyKey[]): string {
+  let out = `/${part}`;
+  for (const segment of path) out += `/${escapePointer(segment)}`;
+  return out;
+}
+
+function raw(part: InputPart, request: FastifyRequest): unknown {
+  switch (part) {
+    case "params":
+      return request.params;
+    case "query":
+      return request.query;
+    case "headers":
+      return request.headers;
+    case "body":
+      return request.body;
+    case "cookies":
+      return (request as { cookies?: unknown }).cookies ?? {};
+  }
+}
+
+const parts: readonly InputPart[] = ["params", "query", "headers", "cookies", "body"];
+
+type Parsed = z.ZodSafeParseResult<unknown>;
+
+function issuesOf(part: InputPart, result: Parsed, into: ProblemFieldError[]): void {
+  if (result.success) return;
+  for (const issue of result.error.issues) {
+    into.push({ pointer: pointer(part, issue.path), detail: issue.message, code: issue.code });
+  }
+}
+
+/**
+ * Validates each part that has a schema; parts without one pass through as fastify parsed
+ * them. Returns a promise only when a schema has async refinements.
+ */
+export function bind(
+  schemas: Readonly<Partial<Record<InputPart, Schema>>>,
+  present: readonly InputPart[],
+  request: FastifyRequest,
+): BindResult | Promise<BindResult> {
+  const values: Record<InputPart, unknown> = {
+    params: request.params,
+    query: request.query,
+    headers: request.headers,
+    body: request.body,
+    cookies: (request as { cookies?: unknown }).cookies ?? {},
+  };
+  let errors: ProblemFieldError[] | undefined;
+  for (const part of present) {
+    let result: Parsed;
+    try {
+      result = z.safeParse(schemas[part]!, raw(part, request));
+    } catch (error) {
+      if (error instanceof z.core.$ZodAsyncError) return bindAsync(schemas, present, request);
+      throw error;
+    }
+    if (result.success) values[part] = result.data;
+    else {
+      errors ??= [];
+      issuesOf(part, result, errors);
+    }
+  }
+  if (errors) return { ok: false, errors };
+  return { ok: true, input: values };
+}
+
+async function bindAsync(
+  schemas: Readonly<Partial<Record<InputPart, Schema>>>,
+  present: readonly InputPart[],
+  request: FastifyRequest,
+): Promise<BindResult> {
+  const values: Record<InputPart, unknown> = {
+    params: request.params,
+    query: request.query,
+    headers: request.headers,
+    body: request.body,
+    cookies: (request as { cookies?: unknown }).cookies ?? {},
+  };
+  const errors: ProblemFieldError[] = [];
+  for (const part of present) {
+    const result = await z.safeParseAsync(schemas[part]!, raw(part, request));
+    if (result.success) values[part] = result.data;
+    else issuesOf(part, result, errors);
+  }
+  return errors.length > 0 ? { ok: false, errors } : { ok: true, input: values };
+}
+
+/** The parts with a schema, in the order they are validated. */
+export function presentParts(schemas: Readonly<Partial<Record<InputPart, Schema>>>): InputPart[] {
+  return parts.filter((p) => schemas[p] !== undefined);
+}

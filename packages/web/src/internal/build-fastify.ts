@@ -1,0 +1,209 @@
+import "./fastify-config.ts";
+import { randomUUID } from "node:crypto";
+import type { Host, Logger } from "@dext/core-di";
+import fastifyCompress from "@fastify/compress";
+import fastifyCookie from "@fastify/cookie";
+import fastifyCors from "@fastify/cors";
+import fastifyFormbody from "@fastify/formbody";
+import fastifyHelmet from "@fastify/helmet";
+import fastifyMultipart from "@fastify/multipart";
+import Fastify, {
+  type FastifyInstance,
+  type FastifyReply,
+  type FastifyRequest,
+  LogController,
+} from "fastify";
+import { problemTypes } from "../problem/problem-details.ts";
+import type { WebOptions } from "../web-options.ts";
+import type { Instrumentation } from "./instrumentation.ts";
+import { LazyLogger } from "./lazy-logger.ts";
+import type { ProblemRenderer } from "./problem-renderer.ts";
+import type { ResolvedOptions } from "./resolved-options.ts";
+import { kError, kState } from "./route-handler.ts";
+import { clientErrorHandler, type ServerSettings, serverFactory } from "./server-factory.ts";
+
+const safeRequestId = /^[\w.:@/+=-]{1,128}$/;
+
+type StateBag = Record<symbol, unknown>;
+
+/** What building the fastify instance needs. */
+export interface BuildInput {
+  readonly host: Host;
+  readonly logger: Logger;
+  readonly options: ResolvedOptions;
+  readonly raw: WebOptions;
+  readonly renderer: ProblemRenderer;
+  readonly instrumentation: Instrumentation;
+  readonly server: ServerSettings;
+}
+
+/** Creates fastify on our server with the official plugins, the gate, request ids and logging. */
+export async function buildFastify(input: BuildInput): Promise<FastifyInstance> {
+  const { host, logger, options, raw, renderer, instrumentation } = input;
+  const header = options.requestIdHeader;
+  const fastify = Fastify({
+    loggerInstance: logger as never,
+    // One line per request is ours (with route, duration and trace ids), not fastify's two.
+    logController: new LogController({ disableRequestLogging: true }),
+    serverFactory: serverFactory(input.server),
+    ...(input.server.http2 ? { http2: true, https: { allowHTTP1: true } } : {}),
+    bodyLimit: options.bodyLimit,
+    trustProxy: options.trustProxy as never,
+    return503OnClosing: false,
+    forceCloseConnections: "idle",
+    requestIdHeader: false,
+    genReqId: (req: { headers: Record<string, string | string[] | undefined> }) => {
+      if (options.trustRequestId) {
+        const v = req.headers[header];
+        if (typeof v === "string" && safeRequestId.test(v)) return v;
+      }
+      return randomUUID();
+    },
+    childLoggerFactory: (
+      parent: unknown,
+      bindings: Record<string, unknown>,
+      _opts: unknown,
+      rawRequest: unknown,
+    ) => {
+      const state = (rawRequest as unknown as StateBag)[kState];
+      return new LazyLogger(parent as unknown as Logger, () => ({
+        ...bindings,
+        ...instrumentation.logFields(state),
+      })) as never;
+    },
+    clientErrorHandler: clientErrorHandler(renderer),
+  } as never) as unknown as FastifyInstance;
+
+  fastify.server.on("connection", (socket) => {
+    instrumentation.connectionOpened();
+    socket.once("close", () => instrumentation.connectionClosed());
+  });
+
+  await fastify.register(
+    fastifyCookie,
+    raw.cookieSecret ? { secret: [...[raw.cookieSecret].flat()] } : {},
+  );
+  await fastify.register(fastifyFormbody);
+  if (raw.multipart !== false) {
+    await fastify.register(fastifyMultipart, {
+      attachFieldsToBody: "keyValues",
+      limits: {
+        files: 0,
+        fields: raw.multipart?.fields ?? 1000,
+        fieldSize: raw.multipart?.fieldSizeLimit ?? options.bodyLimit,
+      },
+    });
+  }
+  if (raw.cors) await fastify.register(fastifyCors, raw.cors);
+  if (raw.securityHeaders !== false) {
+    await fastify.register(fastifyHelmet, { global: true, ...raw.securityHeaders });
+  }
+  if (raw.compression !== false) {
+    await fastify.register(fastifyCompress, {
+      global: true,
+      threshold: raw.compression?.threshold ?? 1024,
+      ...(raw.compression?.encodings ? { encodings: [...raw.compression.encodings] } : {}),
+    });
+  }
+
+  const gate = options.lifecycleGate;
+  fastify.addHook("onRequest", (request, reply, done) => {
+    reply.header(header, request.id);
+    if (instrumentation.enabled) {
+      (request.raw as unknown as StateBag)[kState] = (request as unknown as StateBag)[kState] =
+        instrumentation.begin(request, reply);
+    }
+    const state = host.state;
+    if (!gate || state === "Running" || request.routeOptions.config?.dextHealth === true) {
+      if (state === "Stopping") reply.header("connection", "close");
+      return done();
+    }
+    if (state === "Stopping") reply.header("connection", "close");
+    // A failed startup's message can hold internals; outside development only the state is shown.
+    const detail = state === "Failed" && !renderer.development ? undefined : host.detail;
+    renderer.send(
+      reply,
+      renderer.fromInit(
+        {
+          status: 503,
+          type: problemTypes.unavailable,
+          title: "Service Unavailable",
+          detail: `the service is ${state}${detail ? ` (${detail})` : ""}; retry later`,
+          headers: { "retry-after": String(options.retryAfterSeconds) },
+          extensions: { state },
+        },
+        request,
+      ),
+    );
+  });
+
+  fastify.addHook("onResponse", (request, reply, done) => {
+    const durationMs = reply.elapsedTime;
+    const route = request.routeOptions.url;
+    const bag = request as unknown as StateBag;
+    if (instrumentation.enabled) {
+      instrumentation.end(bag[kState], {
+        method: request.method,
+        route,
+        status: reply.statusCode,
+        durationMs,
+        aborted: false,
+        error: bag[kError],
+      });
+    }
+    if (options.requestLog || (options.slowRequestMs > 0 && durationMs > options.slowRequestMs)) {
+      logRequest(logger, options, request, reply, durationMs, route, instrumentation);
+    }
+    done();
+  });
+
+  fastify.setErrorHandler((error, request, reply) => {
+    const problem = renderer.fromError(error, request);
+    (request as unknown as StateBag)[kError] = error;
+    if (problem.status >= 500) request.log.error({ err: error }, "request failed");
+    if (instrumentation.enabled)
+      instrumentation.fail((request as unknown as StateBag)[kState], error);
+    return renderer.send(reply, problem);
+  });
+
+  fastify.setNotFoundHandler((request, reply) => {
+    renderer.send(
+      reply,
+      renderer.fromInit(
+        {
+          status: 404,
+          type: problemTypes.notFound,
+          detail: `no route matches ${request.method} ${request.url.split("?")[0]}`,
+        },
+        request,
+      ),
+    );
+  });
+
+  return fastify;
+}
+
+function logRequest(
+  logger: Logger,
+  options: ResolvedOptions,
+  request: FastifyRequest,
+  reply: FastifyReply,
+  durationMs: number,
+  route: string | undefined,
+  instrumentation: Instrumentation,
+): void {
+  const fields = {
+    reqId: request.id,
+    ...instrumentation.logFields((request as unknown as StateBag)[kState]),
+    method: request.method,
+    url: request.url,
+    route,
+    statusCode: reply.statusCode,
+    durationMs: Math.round(durationMs * 100) / 100,
+  };
+  if (options.slowRequestMs > 0 && durationMs > options.slowRequestMs) {
+    logger.warn({ ...fields, slowRequestMs: options.slowRequestMs }, "slow request");
+  } else {
+    logger.info(fields, "request completed");
+  }
+}

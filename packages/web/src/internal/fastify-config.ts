@@ -1,0 +1,13 @@
+import type { RouteDefinition } from "../routing/route-definition.ts";
+
+// Route config keys this layer sets on the fastify routes it registers.
+declare module "fastify" {
+  interface FastifyContextConfig {
+    /** Health routes bypass the lifecycle gate. */
+    dextHealth?: boolean;
+    /** The declaration a Dext route was mounted from. */
+    dextRoute?: RouteDefinition;
+    /** Answers 405 for a known path. */
+    dextMethodNotAllowed?: boolean;
+  }
+}

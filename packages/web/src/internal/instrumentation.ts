@@ -1,0 +1,43 @@
+import type { FastifyReply, FastifyRequest } from "fastify";
+
+/** What the instrumentation learns when a request ends. */
+export interface RequestOutcome {
+  readonly method: string;
+  /** The route template (`/users/:id`), or undefined for unmatched requests. */
+  readonly route: string | undefined;
+  readonly status: number;
+  readonly durationMs: number;
+  readonly aborted: boolean;
+  readonly error: unknown;
+}
+
+/**
+ * The seam between the HTTP pipeline and telemetry: spans, metrics and trace ids. The web
+ * layer calls it at fixed points; a telemetry implementation fills it in.
+ */
+export interface Instrumentation {
+  readonly enabled: boolean;
+  /** Opens the request's span; the returned state is handed back to the other calls. */
+  begin(request: FastifyRequest, reply: FastifyReply): unknown;
+  /** Runs `fn` inside the request's trace context (so child spans nest under it). */
+  run<R>(state: unknown, fn: () => R): R;
+  /** Fields bound into the request logger (trace and span ids). */
+  logFields(state: unknown): Readonly<Record<string, string>> | undefined;
+  /** Records a failure on the span. */
+  fail(state: unknown, error: unknown): void;
+  end(state: unknown, outcome: RequestOutcome): void;
+  connectionOpened(): void;
+  connectionClosed(): void;
+}
+
+/** Used when no telemetry is registered: every call is a no-op. */
+export const noInstrumentation: Instrumentation = {
+  enabled: false,
+  begin: () => undefined,
+  run: (_state, fn) => fn(),
+  logFields: () => undefined,
+  fail: () => {},
+  end: () => {},
+  connectionOpened: () => {},
+  connectionClosed: () => {},
+};

@@ -1,0 +1,51 @@
+import type { Logger } from "@dext/core-di";
+
+type Level = "trace" | "debug" | "info" | "warn" | "error" | "fatal";
+
+/**
+ * A child logger created on first use: most requests never log from the handler, and
+ * building a child per request would be paid by all of them.
+ */
+export class LazyLogger implements Logger {
+  readonly #parent: Logger;
+  readonly #bindings: () => Record<string, unknown>;
+  #child: Logger | undefined;
+
+  constructor(parent: Logger, bindings: () => Record<string, unknown>) {
+    this.#parent = parent;
+    this.#bindings = bindings;
+  }
+
+  #get(): Logger {
+    this.#child ??= this.#parent.child(this.#bindings());
+    return this.#child;
+  }
+
+  #log(level: Level, a: object | string, b?: string): void {
+    const target = this.#get()[level] as (x: unknown, y?: string) => void;
+    if (b === undefined) target(a);
+    else target(a, b);
+  }
+
+  trace(a: object | string, b?: string): void {
+    this.#log("trace", a, b);
+  }
+  debug(a: object | string, b?: string): void {
+    this.#log("debug", a, b);
+  }
+  info(a: object | string, b?: string): void {
+    this.#log("info", a, b);
+  }
+  warn(a: object | string, b?: string): void {
+    this.#log("warn", a, b);
+  }
+  error(a: object | string, b?: string): void {
+    this.#log("error", a, b);
+  }
+  fatal(a: object | string, b?: string): void {
+    this.#log("fatal", a, b);
+  }
+  child(bindings: Record<string, unknown>): Logger {
+    return this.#get().child(bindings);
+  }
+}

@@ -1,0 +1,196 @@
+import { type Host, type Logger, runInScope, type ServiceProvider } from "@dext/core-di";
+import type { FastifyReply, FastifyRequest, RouteHandlerMethod } from "fastify";
+import type { Middleware } from "../middleware.ts";
+import { problemTypes } from "../problem/problem-details.ts";
+import type { HttpResult } from "../results/http-result.ts";
+import type { MutableRouteDefinition } from "../routing/route-definition.ts";
+import { bind, presentParts } from "./binding.ts";
+import type { Instrumentation } from "./instrumentation.ts";
+import { type RenderedProblem, replyAlreadySent } from "./problem-renderer.ts";
+import { RequestContextImpl } from "./request-context-impl.ts";
+import { NoResult, type SendEnv, sendResult, toResult } from "./send-result.ts";
+
+/** What every route handler shares. */
+export interface PipelineEnv extends SendEnv {
+  readonly provider: ServiceProvider;
+  readonly host: Host;
+  readonly handlerTimeoutMs: number;
+  readonly timeoutStatus: 503 | 504;
+  readonly retryAfterSeconds: number;
+  readonly instrumentation: Instrumentation;
+  readonly logger: Logger;
+}
+
+/** Per-request telemetry state and the outcome the request log reads. */
+export const kState: unique symbol = Symbol("dext.telemetry");
+export const kError: unique symbol = Symbol("dext.error");
+
+type Run = (ctx: RequestContextImpl, input: unknown) => Promise<HttpResult>;
+
+function compose(
+  middleware: readonly Middleware[],
+  handler: NonNullable<MutableRouteDefinition["handler"]>,
+): Run {
+  if (middleware.length === 0) {
+    return async (ctx, input) => toResult(await handler(ctx, input));
+  }
+  return (ctx, input) => {
+    let last = -1;
+    const dispatch = async (i: number): Promise<HttpResult> => {
+      if (i <= last) throw new Error("a middleware called next() more than once");
+      last = i;
+      if (i === middleware.length) return toResult(await handler(ctx, input));
+      let inner: HttpResult | undefined;
+      const value = await middleware[i]!(ctx, async () => {
+        inner = await dispatch(i + 1);
+        return inner;
+      });
+      // `await next()` without `return` keeps the handler's result instead of turning it into 204.
+      return value === undefined && inner !== undefined ? inner : toResult(value);
+    };
+    return dispatch(0);
+  };
+}
+
+const TIMED_OUT = Symbol("timed out");
+
+/** Tracks one request until its scope may be disposed: response closed and work settled. */
+class RequestLife {
+  readonly ctx: RequestContextImpl;
+  readonly reply: FastifyReply;
+  readonly logger: Logger;
+  closed = false;
+  settled = false;
+  aborted = false;
+  #disposed = false;
+
+  constructor(ctx: RequestContextImpl, reply: FastifyReply, logger: Logger) {
+    this.ctx = ctx;
+    this.reply = reply;
+    this.logger = logger;
+  }
+
+  readonly onClose = (): void => {
+    this.closed = true;
+    if (!this.reply.raw.writableFinished) {
+      this.aborted = true;
+      this.ctx.abort(new DOMException("the client closed the connection", "AbortError"));
+    }
+    this.#maybeDispose();
+  };
+
+  settle(): void {
+    this.settled = true;
+    this.#maybeDispose();
+  }
+
+  #maybeDispose(): void {
+    if (!this.closed || !this.settled || this.#disposed) return;
+    this.#disposed = true;
+    this.ctx.services.dispose().catch((error: unknown) => {
+      this.logger.error({ err: error, reqId: this.ctx.id }, "disposing the request scope failed");
+    });
+  }
+}
+
+/** Builds the fastify handler for one declared route. */
+export function createRouteHandler(
+  def: MutableRouteDefinition,
+  chain: readonly Middleware[],
+  env: PipelineEnv,
+): RouteHandlerMethod {
+  const parts = presentParts(def.schemas);
+  const timeoutMs = def.timeoutMs ?? env.handlerTimeoutMs;
+  const run = compose([...chain, ...def.middleware], def.handler!);
+  const { renderer, instrumentation, host } = env;
+
+  const timeoutProblem = (request: FastifyRequest): RenderedProblem =>
+    renderer.fromInit(
+      {
+        status: env.timeoutStatus,
+        type: problemTypes.handlerTimeout,
+        detail: `the handler did not finish within ${timeoutMs} ms`,
+        ...(env.timeoutStatus === 503
+          ? { headers: { "retry-after": String(env.retryAfterSeconds) } }
+          : {}),
+      },
+      request,
+    );
+
+  return async function dextRoute(request: FastifyRequest, reply: FastifyReply) {
+    const scope = env.provider.createScope();
+    const ctx = new RequestContextImpl(request, reply, def, scope, host);
+    const life = new RequestLife(ctx, reply, env.logger);
+    reply.raw.once("close", life.onClose);
+    let result: HttpResult | undefined;
+    let problem: RenderedProblem | undefined;
+    try {
+      let bound = bind(def.schemas, parts, request);
+      if (bound instanceof Promise) bound = await bound;
+      if (!bound.ok) {
+        life.settle();
+        problem = renderer.fromInit(
+          {
+            status: 400,
+            type: problemTypes.validation,
+            title: "The request is not valid",
+            detail: `${bound.errors.length} field${bound.errors.length === 1 ? "" : "s"} failed validation`,
+            errors: bound.errors,
+          },
+          request,
+        );
+      } else {
+        const input = bound.input;
+        const state = (request as unknown as Record<symbol, unknown>)[kState];
+        const work = instrumentation.run(state, () => runInScope(scope, () => run(ctx, input)));
+        if (timeoutMs > 0) {
+          let timer: NodeJS.Timeout | undefined;
+          const timeout = new Promise<typeof TIMED_OUT>((resolve) => {
+            timer = setTimeout(resolve, timeoutMs, TIMED_OUT);
+          });
+          work.then(
+            () => life.settle(),
+            () => life.settle(),
+          );
+          try {
+            const r = await Promise.race([work, timeout]);
+            if (r === TIMED_OUT) {
+              ctx.abort(new DOMException(`handler timeout (${timeoutMs} ms)`, "TimeoutError"));
+              life.settle();
+              work.catch(() => {});
+              problem = timeoutProblem(request);
+            } else result = r;
+          } finally {
+            clearTimeout(timer);
+          }
+        } else {
+          try {
+            result = await work;
+          } finally {
+            life.settle();
+          }
+        }
+      }
+    } catch (error) {
+      life.settle();
+      (request as unknown as Record<symbol, unknown>)[kError] = error;
+      problem = renderer.fromError(error, request);
+      if (problem.status >= 500) {
+        request.log.error({ err: error, route: def.fullPath }, "request failed");
+      }
+    }
+    if (host.state === "Stopping") reply.header("connection", "close");
+    if (reply.sent) {
+      if (!(result instanceof NoResult)) {
+        request.log.error(
+          { err: replyAlreadySent(def.method, def.fullPath) },
+          "reply already sent",
+        );
+      }
+      return reply;
+    }
+    if (life.aborted) return reply;
+    if (problem) return renderer.send(reply, problem);
+    return sendResult(request, reply, result!, env);
+  };
+}

@@ -1,0 +1,84 @@
+import { randomUUID } from "node:crypto";
+import { createServer, type Server, STATUS_CODES } from "node:http";
+import { createSecureServer } from "node:http2";
+import { createServer as createHttpsServer } from "node:https";
+import type { Socket } from "node:net";
+import type { SecureContextOptions } from "node:tls";
+import type { FastifyServerFactory } from "fastify";
+import { problemTypes } from "../problem/problem-details.ts";
+import type { ProblemRenderer } from "./problem-renderer.ts";
+
+/** What the node server is created with. */
+export interface ServerSettings {
+  readonly maxHeaderSize: number;
+  readonly requestTimeoutMs: number;
+  readonly keepAliveTimeoutMs: number;
+  readonly headersTimeoutMs: number;
+  readonly tls: SecureContextOptions | undefined;
+  readonly http2: boolean;
+}
+
+/** Creates the HTTP, HTTPS or HTTP/2 server fastify runs on, with our limits and timeouts. */
+export function serverFactory(settings: ServerSettings): FastifyServerFactory {
+  return ((handler: (req: any, res: any) => void) => {
+    const common = {
+      maxHeaderSize: settings.maxHeaderSize,
+      requestTimeout: settings.requestTimeoutMs,
+      keepAliveTimeout: settings.keepAliveTimeoutMs,
+      headersTimeout: Math.min(settings.headersTimeoutMs, settings.requestTimeoutMs || Infinity),
+    };
+    let server: Server;
+    if (settings.tls && settings.http2) {
+      server = createSecureServer(
+        { ...settings.tls, allowHTTP1: true, maxHeaderSize: settings.maxHeaderSize } as never,
+        handler,
+      ) as unknown as Server;
+    } else if (settings.tls) {
+      server = createHttpsServer({ ...settings.tls, ...common }, handler) as unknown as Server;
+    } else {
+      server = createServer(common, handler);
+    }
+    if (!settings.http2) {
+      server.keepAliveTimeout = settings.keepAliveTimeoutMs;
+      server.requestTimeout = settings.requestTimeoutMs;
+      server.headersTimeout = common.headersTimeout;
+    }
+    return server;
+  }) as unknown as FastifyServerFactory;
+}
+
+/**
+ * Answers errors the HTTP parser raises before a request exists (oversized headers, garbage,
+ * timeouts) with problem+json, then closes the connection.
+ */
+export function clientErrorHandler(renderer: ProblemRenderer) {
+  return (error: Error & { code?: string }, socket: Socket): void => {
+    if (error.code === "ECONNRESET" || socket.destroyed) return;
+    let status = 400;
+    let type: string = problemTypes.badRequest;
+    let detail = "the request could not be parsed as HTTP";
+    if (error.code === "HPE_HEADER_OVERFLOW") {
+      status = 431;
+      type = problemTypes.headersTooLarge;
+      detail = "the request headers are larger than the server accepts";
+    } else if (error.code === "ERR_HTTP_REQUEST_TIMEOUT") {
+      status = 408;
+      type = problemTypes.requestTimeout;
+      detail = "the request did not arrive in time";
+    }
+    if (!socket.writable) {
+      socket.destroy();
+      return;
+    }
+    const body = JSON.stringify({
+      type: renderer.typeUri(type),
+      title: STATUS_CODES[status],
+      status,
+      detail,
+      requestId: randomUUID(),
+    });
+    socket.end(
+      `HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\nContent-Type: application/problem+json; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
+    );
+  };
+}

@@ -1,0 +1,190 @@
+import type { AddressInfo } from "node:net";
+import type { SecureContextOptions } from "node:tls";
+import { type Host, type Logger, LoggerToken } from "@dext/core-di";
+import type { FastifyInstance } from "fastify";
+import { WebError } from "../errors.ts";
+import { jsonFormatter, type OutputFormatter } from "../negotiation/output-formatter.ts";
+import { RouteGroup } from "../routing/route-group.ts";
+import type { HttpsOptions, WebOptions } from "../web-options.ts";
+import { buildFastify } from "./build-fastify.ts";
+import { CertificateWatcher, loadCertificate } from "./certificates.ts";
+import { registerHealthRoutes } from "./health.ts";
+import type { Instrumentation } from "./instrumentation.ts";
+import { checkRoutes, mountRoutes, registerMethodNotAllowed } from "./mount-routes.ts";
+import { FormatterNegotiator } from "./negotiate.ts";
+import { ProblemRenderer } from "./problem-renderer.ts";
+import { type ResolvedOptions, resolveOptions } from "./resolved-options.ts";
+import type { PipelineEnv } from "./route-handler.ts";
+
+/** What the runtime needs from the app and the modules. */
+export interface RuntimeSources {
+  readonly root: RouteGroup | undefined;
+  readonly moduleGroups: readonly RouteGroup[];
+  readonly instrumentation: (host: Host) => Instrumentation;
+}
+
+const sleep = (ms: number): Promise<void> =>
+  new Promise((resolve) => setTimeout(resolve, ms).unref());
+
+/** The running HTTP side of one host: fastify, the server, certificates, shutdown. */
+export class WebRuntime {
+  options: WebOptions;
+  /** Whether start() binds a socket (false for inject-only tests). */
+  listen = true;
+  #fastify: FastifyInstance | undefined;
+  #resolved: ResolvedOptions | undefined;
+  #certificates: CertificateWatcher | undefined;
+  #logger: Logger | undefined;
+  #url: string | undefined;
+
+  constructor(options: WebOptions) {
+    this.options = options;
+  }
+
+  get fastify(): FastifyInstance {
+    if (!this.#fastify) {
+      throw new WebError(
+        "WEB_NOT_STARTED",
+        "the web server is not started yet: call app.listen(), app.start() or app.inject() first",
+      );
+    }
+    return this.#fastify;
+  }
+
+  get started(): boolean {
+    return this.#fastify !== undefined;
+  }
+
+  get url(): string | undefined {
+    return this.#url;
+  }
+
+  setHttps(https: HttpsOptions): void {
+    if (this.#fastify) {
+      throw new WebError("WEB_ROUTES_SEALED", "useHttps() must be called before the app starts");
+    }
+    this.options = { ...this.options, https };
+  }
+
+  reloadCertificates(): boolean {
+    return this.#certificates?.reload().ok ?? false;
+  }
+
+  async start(host: Host, sources: RuntimeSources): Promise<void> {
+    const o = resolveOptions(this.options, host.config.env);
+    this.#resolved = o;
+    const logger = (host.services.tryResolve(LoggerToken) ?? host.logger).child({
+      name: "dext.web",
+    });
+    this.#logger = logger;
+    const renderer = new ProblemRenderer(o.problemBaseUri, o.development);
+    const formatters: OutputFormatter[] = [...(this.options.formatters ?? [])];
+    if (!formatters.some((f) => f.mediaType.toLowerCase() === "application/json"))
+      formatters.unshift(jsonFormatter);
+    const negotiator = new FormatterNegotiator(formatters);
+    const instrumentation = sources.instrumentation(host);
+    const https = this.options.https;
+    let tls: SecureContextOptions | undefined;
+    if (https) tls = loadCertificate(https);
+
+    sources.root?.seal();
+    for (const g of sources.moduleGroups) g.seal();
+    const roots = [...(sources.root ? [sources.root] : []), ...sources.moduleGroups];
+    const routes = checkRoutes(roots);
+
+    const fastify = await buildFastify({
+      host,
+      logger,
+      options: o,
+      raw: this.options,
+      renderer,
+      instrumentation,
+      server: {
+        maxHeaderSize: o.maxHeaderSize,
+        requestTimeoutMs: o.requestTimeoutMs,
+        keepAliveTimeoutMs: o.keepAliveTimeoutMs,
+        headersTimeoutMs: o.headersTimeoutMs,
+        tls,
+        http2: https?.http2 === true,
+      },
+    });
+    this.#fastify = fastify;
+    const env: PipelineEnv = {
+      provider: host.services,
+      host,
+      renderer,
+      negotiator,
+      notAcceptable: o.notAcceptable,
+      handlerTimeoutMs: o.handlerTimeoutMs,
+      timeoutStatus: o.handlerTimeoutStatus,
+      retryAfterSeconds: o.retryAfterSeconds,
+      instrumentation,
+      logger,
+    };
+    if (o.health) registerHealthRoutes(fastify, host, renderer, o.health);
+    await mountRoutes(fastify, sources.root ?? new RouteGroup(""), sources.moduleGroups, env);
+    fastify.register(async (instance) => {
+      registerMethodNotAllowed(instance, routes, renderer, {
+        skipOptions: Boolean(this.options.cors),
+      });
+    });
+    await fastify.ready();
+
+    if (https && tls && https.watch !== false) {
+      const server = fastify.server as unknown as {
+        setSecureContext(o: SecureContextOptions): void;
+      };
+      this.#certificates = new CertificateWatcher(
+        https,
+        (next) => server.setSecureContext(next),
+        logger,
+        https.onReload,
+      );
+      this.#certificates.start();
+    }
+    if (!this.listen) return;
+    try {
+      await fastify.listen({ port: o.port, host: o.host });
+    } catch (error) {
+      throw new WebError(
+        "WEB_LISTEN_FAILED",
+        `cannot listen on ${o.host}:${o.port}: ${(error as Error).message}; pick another port (web.port) or stop what holds it`,
+        { cause: error },
+      );
+    }
+    const address = fastify.server.address() as AddressInfo;
+    const hostName = address.family === "IPv6" ? `[${address.address}]` : address.address;
+    this.#url = `${https ? "https" : "http"}://${hostName}:${address.port}`;
+    logger.info({ url: this.#url, http2: https?.http2 === true }, "listening");
+  }
+
+  /**
+   * Graceful stop: readiness already fails (the host is Stopping); after the optional delay,
+   * stop accepting, close idle keep-alive connections, let in-flight requests finish until the
+   * drain deadline, then close what is left.
+   */
+  async stop(): Promise<void> {
+    const fastify = this.#fastify;
+    const o = this.#resolved;
+    this.#certificates?.stop();
+    if (!fastify || !o) return;
+    if (o.shutdown.delayMs > 0 && this.#url) await sleep(o.shutdown.delayMs);
+    const closing = fastify.close();
+    let timer: NodeJS.Timeout | undefined;
+    const deadline = new Promise<"timeout">((resolve) => {
+      timer = setTimeout(resolve, o.shutdown.drainTimeoutMs, "timeout");
+      timer.unref();
+    });
+    const r = await Promise.race([closing.then(() => "closed" as const), deadline]);
+    clearTimeout(timer);
+    if (r === "timeout") {
+      this.#logger?.warn(
+        { drainTimeoutMs: o.shutdown.drainTimeoutMs },
+        "in-flight requests did not finish before the drain deadline; closing their connections",
+      );
+      (fastify.server as unknown as { closeAllConnections?: () => void }).closeAllConnections?.();
+      await closing;
+    }
+    this.#logger?.info("web server stopped");
+  }
+}

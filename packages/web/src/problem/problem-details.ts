@@ -1,0 +1,80 @@
+/** One failing field of a validation problem: where (a JSON pointer into the request) and why. */
+export interface ProblemFieldError {
+  /** RFC 6901 pointer into the request: `/params/id`, `/body/items/0/name`, `/headers/x-api-key`. */
+  readonly pointer: string;
+  readonly detail: string;
+  /** The zod issue code (`invalid_type`, `too_small`, ...). */
+  readonly code?: string;
+}
+
+/**
+ * An RFC 9457 (RFC 7807) problem document, as every error response carries it
+ * (`application/problem+json`). Extension members sit beside the standard ones.
+ */
+export interface ProblemDetails {
+  /** A stable URI naming the kind of problem; see {@link problemTypes}. */
+  readonly type: string;
+  readonly title: string;
+  readonly status: number;
+  readonly detail?: string;
+  /** The request path the problem happened on. */
+  readonly instance?: string;
+  readonly requestId?: string;
+  readonly errors?: readonly ProblemFieldError[];
+  readonly [extension: string]: unknown;
+}
+
+/** What a handler or middleware gives to describe a problem; `type` defaults from the status. */
+export interface ProblemInit {
+  readonly status: number;
+  /** A full URI, or a slug resolved against the app's problem base URI (`"thread-locked"`). */
+  readonly type?: string;
+  readonly title?: string;
+  readonly detail?: string;
+  readonly errors?: readonly ProblemFieldError[];
+  /** Extra response headers (`Retry-After`, `WWW-Authenticate`, ...). */
+  readonly headers?: Readonly<Record<string, string>>;
+  /** Extension members added to the document. */
+  readonly extensions?: Readonly<Record<string, unknown>>;
+}
+
+/**
+ * The slugs of every problem type @dext/web produces; the full `type` URI is the app's
+ * `problemBaseUri` (default `https://dext.dev/problems/`) followed by the slug.
+ */
+export const problemTypes: {
+  readonly validation: "validation";
+  readonly malformedBody: "malformed-body";
+  readonly unsupportedMediaType: "unsupported-media-type";
+  readonly payloadTooLarge: "payload-too-large";
+  readonly headersTooLarge: "headers-too-large";
+  readonly badRequest: "bad-request";
+  readonly requestTimeout: "request-timeout";
+  readonly notFound: "not-found";
+  readonly methodNotAllowed: "method-not-allowed";
+  readonly notAcceptable: "not-acceptable";
+  readonly unavailable: "unavailable";
+  readonly notReady: "not-ready";
+  readonly handlerTimeout: "handler-timeout";
+  readonly internal: "internal";
+  readonly http: "http";
+} = {
+  validation: "validation",
+  malformedBody: "malformed-body",
+  unsupportedMediaType: "unsupported-media-type",
+  payloadTooLarge: "payload-too-large",
+  headersTooLarge: "headers-too-large",
+  badRequest: "bad-request",
+  requestTimeout: "request-timeout",
+  notFound: "not-found",
+  methodNotAllowed: "method-not-allowed",
+  notAcceptable: "not-acceptable",
+  unavailable: "unavailable",
+  notReady: "not-ready",
+  handlerTimeout: "handler-timeout",
+  internal: "internal",
+  http: "http",
+};
+
+/** The media type of every error response. */
+export const PROBLEM_JSON = "application/problem+json; charset=utf-8";

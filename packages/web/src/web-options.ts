@@ -1,0 +1,115 @@
+import type { FastifyCorsOptions } from "@fastify/cors";
+import type { FastifyHelmetOptions } from "@fastify/helmet";
+import type { OutputFormatter } from "./negotiation/output-formatter.ts";
+
+/** Certificate files for TLS: a PEM pair or a PKCS#12 bundle. */
+export type CertificateFiles =
+  | { readonly certFile: string; readonly keyFile: string; readonly caFile?: string }
+  | { readonly pfxFile: string; readonly passphrase?: string };
+
+/** What a certificate reload reports (to `onReload` and the log). */
+export interface CertificateReload {
+  readonly ok: boolean;
+  /** Why the new files were rejected (the old certificate stays in use). */
+  readonly error?: Error;
+}
+
+/** HTTPS settings: the certificate files, reload on change, HTTP/2. */
+export type HttpsOptions = CertificateFiles & {
+  /** Serve HTTP/2 (with HTTP/1.1 fallback over ALPN); default false. */
+  readonly http2?: boolean;
+  /** Reload the certificate when the files change (default true). */
+  readonly watch?: boolean;
+  /** Called after each reload attempt. */
+  readonly onReload?: (reload: CertificateReload) => void;
+};
+
+/** Compression settings (`@fastify/compress`). */
+export interface CompressionOptions {
+  /** Bodies smaller than this many bytes are sent as they are (default 1024). */
+  readonly threshold?: number;
+  /** Encodings in order of preference (default zstd where supported, br, gzip, deflate). */
+  readonly encodings?: readonly ("zstd" | "br" | "gzip" | "deflate")[];
+}
+
+/** Health endpoint settings. */
+export interface HealthOptions {
+  /** Default `/health/live`. */
+  readonly livePath?: string;
+  /** Default `/health/ready`. */
+  readonly readyPath?: string;
+  /** Each dependency check is aborted after this long (default 5000 ms). */
+  readonly checkTimeoutMs?: number;
+}
+
+/** Graceful shutdown settings. */
+export interface ShutdownOptions {
+  /**
+   * Keep serving (with readiness failing) this long before refusing connections, so load
+   * balancers notice (default 0).
+   */
+  readonly delayMs?: number;
+  /** In-flight requests get this long to finish before their connections are closed (default 10 s). */
+  readonly drainTimeoutMs?: number;
+}
+
+/** Everything `web({...})` and `createApp({ web })` accept; the `web` config section overrides the serializable ones. */
+export interface WebOptions {
+  /** Default 3000; 0 picks a free port. */
+  readonly port?: number;
+  /** Default `0.0.0.0`. */
+  readonly host?: string;
+  /** Largest request body in bytes (default 1 MiB); larger ones get 413. */
+  readonly bodyLimit?: number;
+  /** A handler that has not finished after this long gets a timeout problem (default 30 s; 0 = none). */
+  readonly handlerTimeoutMs?: number;
+  /** 504 (default: the handler is a gateway to slow dependencies) or 503 (with `Retry-After`). */
+  readonly handlerTimeoutStatus?: 503 | 504;
+  /** Node's `requestTimeout`: the whole request must arrive within it (default 60 s). */
+  readonly requestTimeoutMs?: number;
+  /** Idle keep-alive connections close after this long (default 72 s). */
+  readonly keepAliveTimeoutMs?: number;
+  /** Headers must arrive within this long (default 30 s). */
+  readonly headersTimeoutMs?: number;
+  /** Largest header block in bytes (default 16 KiB); larger ones get 431. */
+  readonly maxHeaderSize?: number;
+  /** fastify's `trustProxy`: true, a hop count, or addresses/CIDRs of trusted proxies (default false). */
+  readonly trustProxy?: boolean | number | string | readonly string[];
+  /** Honour an incoming request id header (default: when `trustProxy` is set). */
+  readonly trustRequestId?: boolean;
+  /** Default `x-request-id`. */
+  readonly requestIdHeader?: string;
+  /** One log line per request (default true). */
+  readonly requestLog?: boolean;
+  /** Requests slower than this log a warning (default 1000 ms; 0 = never). */
+  readonly slowRequestMs?: number;
+  /** `@fastify/cors` options, or false (the default) for no CORS. */
+  readonly cors?: false | FastifyCorsOptions;
+  /** `@fastify/helmet` options, or false for no security headers (default on). */
+  readonly securityHeaders?: false | FastifyHelmetOptions;
+  /** Compression settings, or false to turn it off (default on). */
+  readonly compression?: false | CompressionOptions;
+  /** Extra output formatters; JSON is always available and first unless listed explicitly. */
+  readonly formatters?: readonly OutputFormatter[];
+  /** No acceptable media type: `problem` answers 406 (default), `fallback` sends JSON. */
+  readonly notAcceptable?: "problem" | "fallback";
+  /** Health endpoints, or false for none. */
+  readonly health?: false | HealthOptions;
+  /** `Retry-After` seconds on lifecycle 503s (default 5). */
+  readonly retryAfterSeconds?: number;
+  /** Base of every problem `type` URI (default `https://dext.dev/problems/`). */
+  readonly problemBaseUri?: string;
+  /** Stack traces and internal messages in problems (default: config env is `development`). */
+  readonly development?: boolean;
+  readonly shutdown?: ShutdownOptions;
+  /** Serve HTTPS (see `useHttps`). */
+  readonly https?: HttpsOptions;
+  /** Multipart (field-only) body parsing limits, or false to reject multipart. */
+  readonly multipart?: false | { readonly fieldSizeLimit?: number; readonly fields?: number };
+  /** Secret for signed cookies (`@fastify/cookie`). */
+  readonly cookieSecret?: string | readonly string[];
+  /** Answer 503 while the host is not Running (default true). */
+  readonly lifecycleGate?: boolean;
+  /** Where to mount the telemetry metrics endpoint, or false (default `/metrics` when telemetry is registered). */
+  readonly metricsPath?: string | false;
+}

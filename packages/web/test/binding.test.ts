@@ -1,0 +1,197 @@
+import { afterEach, describe, expect, it } from "vitest";
+import { z } from "zod";
+import type { WebApp } from "../src/index.ts";
+import { testApp } from "./helpers.ts";
+
+let app: WebApp | undefined;
+afterEach(async () => {
+  await app?.close();
+  app = undefined;
+});
+
+const Thread = z.object({
+  title: z.string().min(3),
+  tags: z.array(z.string()).max(3).default([]),
+  pinned: z.stringbool().default(false),
+});
+
+function threadsApp(): WebApp {
+  const a = testApp();
+  a.post("/threads")
+    .body(Thread)
+    .handle((_ctx, { body }) => body);
+  return a;
+}
+
+function multipart(fields: Record<string, string>, file?: { name: string; content: string }) {
+  const boundary = "----dext-boundary-42";
+  let body = "";
+  for (const [k, v] of Object.entries(fields)) {
+    body += `--${boundary}\r\nContent-Disposition: form-data; name="${k}"\r\n\r\n${v}\r\n`;
+  }
+  if (file) {
+    body += `--${boundary}\r\nContent-Disposition: form-data; name="${file.name}"; filename="a.txt"\r\nContent-Type: text/plain\r\n\r\n${file.content}\r\n`;
+  }
+  body += `--${boundary}--\r\n`;
+  return {
+    payload: body,
+    headers: { "content-type": `multipart/form-data; boundary=${boundary}` },
+  };
+}
+
+describe("body binding by content type", () => {
+  it("validates JSON, urlencoded and multipart bodies with the same schema", async () => {
+    app = threadsApp();
+    const json = await app.inject({
+      method: "POST",
+      url: "/threads",
+      payload: { title: "Hello", pinned: "true" },
+    });
+    expect(json.json()).toEqual({ title: "Hello", tags: [], pinned: true });
+    const form = await app.inject({
+      method: "POST",
+      url: "/threads",
+      payload: "title=Hello&tags=a&tags=b&pinned=yes",
+      headers: { "content-type": "application/x-www-form-urlencoded" },
+    });
+    expect(form.json()).toEqual({ title: "Hello", tags: ["a", "b"], pinned: true });
+    const mp = await app.inject({
+      method: "POST",
+      url: "/threads",
+      ...multipart({ title: "Hello", pinned: "false" }),
+    });
+    expect(mp.statusCode).toBe(200);
+    expect(mp.json()).toEqual({ title: "Hello", tags: [], pinned: false });
+  });
+
+  it("lists every failing field as a JSON pointer", async () => {
+    app = testApp();
+    app
+      .post("/orders/:id")
+      .params(z.object({ id: z.coerce.number().int().positive() }))
+      .query(z.object({ dryRun: z.enum(["yes", "no"]) }))
+      .body(
+        z.object({
+          lines: z.array(z.object({ sku: z.string().min(1), "qty/unit": z.number().int() })),
+          "a~b": z.string(),
+        }),
+      )
+      .handle(() => "never");
+    const r = await app.inject({
+      method: "POST",
+      url: "/orders/-1?dryRun=maybe",
+      payload: { lines: [{ sku: "", "qty/unit": 1.5 }] },
+    });
+    expect(r.statusCode).toBe(400);
+    expect(r.headers["content-type"]).toBe("application/problem+json; charset=utf-8");
+    const body = r.json();
+    expect(body).toMatchObject({
+      type: "https://dext.dev/problems/validation",
+      status: 400,
+      instance: "/orders/-1?dryRun=maybe",
+    });
+    expect(body.requestId).toEqual(expect.any(String));
+    expect(body.errors.map((e: { pointer: string }) => e.pointer).sort()).toEqual([
+      "/body/a~0b",
+      "/body/lines/0/qty~1unit",
+      "/body/lines/0/sku",
+      "/params/id",
+      "/query/dryRun",
+    ]);
+    for (const e of body.errors) expect(e.detail).toEqual(expect.any(String));
+  });
+
+  it("binds cookies", async () => {
+    app = testApp();
+    app
+      .get("/prefs")
+      .cookies(z.object({ theme: z.enum(["dark", "light"]) }))
+      .handle((ctx, { cookies }) => {
+        ctx.setCookie("seen", "1", { httpOnly: true, path: "/" });
+        return { theme: cookies.theme };
+      });
+    const r = await app.inject({ url: "/prefs", headers: { cookie: "theme=dark; other=x" } });
+    expect(r.json()).toEqual({ theme: "dark" });
+    expect(r.headers["set-cookie"]).toContain("seen=1; Path=/; HttpOnly");
+    const bad = await app.inject({ url: "/prefs", headers: { cookie: "theme=neon" } });
+    expect(bad.json().errors[0].pointer).toBe("/cookies/theme");
+  });
+
+  it("runs async refinements", async () => {
+    app = testApp();
+    const taken = new Set(["ada"]);
+    app
+      .post("/users")
+      .body(z.object({ name: z.string().refine(async (n) => !taken.has(n), "name is taken") }))
+      .handle((_ctx, { body }) => body);
+    expect(
+      (await app.inject({ method: "POST", url: "/users", payload: { name: "bob" } })).json(),
+    ).toEqual({ name: "bob" });
+    const r = await app.inject({ method: "POST", url: "/users", payload: { name: "ada" } });
+    expect(r.json().errors).toEqual([
+      { pointer: "/body/name", detail: "name is taken", code: "custom" },
+    ]);
+  });
+});
+
+describe("bad bodies", () => {
+  it("answers malformed JSON with malformed-body", async () => {
+    app = threadsApp();
+    const r = await app.inject({
+      method: "POST",
+      url: "/threads",
+      payload: '{"title": "x",',
+      headers: { "content-type": "application/json" },
+    });
+    expect(r.statusCode).toBe(400);
+    expect(r.json().type).toBe("https://dext.dev/problems/malformed-body");
+  });
+
+  it("answers an unsupported content type with 415", async () => {
+    app = threadsApp();
+    const r = await app.inject({
+      method: "POST",
+      url: "/threads",
+      payload: "<thread/>",
+      headers: { "content-type": "application/xml" },
+    });
+    expect(r.statusCode).toBe(415);
+    expect(r.json().type).toBe("https://dext.dev/problems/unsupported-media-type");
+  });
+
+  it("answers an oversize body with 413, per app and per route", async () => {
+    app = testApp({ bodyLimit: 100 });
+    app.post("/small").handle((_ctx, { body }) => body);
+    app
+      .post("/big")
+      .bodyLimit(10_000)
+      .handle(() => "ok");
+    const big = JSON.stringify({ data: "x".repeat(500) });
+    const r = await app.inject({
+      method: "POST",
+      url: "/small",
+      payload: big,
+      headers: { "content-type": "application/json" },
+    });
+    expect(r.statusCode).toBe(413);
+    expect(r.json().type).toBe("https://dext.dev/problems/payload-too-large");
+    const ok = await app.inject({
+      method: "POST",
+      url: "/big",
+      payload: big,
+      headers: { "content-type": "application/json" },
+    });
+    expect(ok.statusCode).toBe(200);
+  });
+
+  it("rejects file parts in multipart bodies (fields only for now)", async () => {
+    app = threadsApp();
+    const r = await app.inject({
+      method: "POST",
+      url: "/threads",
+      ...multipart({ title: "Hello" }, { name: "attachment", content: "file body" }),
+    });
+    expect(r.statusCode).toBe(415);
+    expect(r.json().detail).toContain("fields only");
+  });
+});
