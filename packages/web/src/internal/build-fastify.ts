@@ -72,6 +72,10 @@ export async function buildFastify(input: BuildInput): Promise<FastifyInstance> 
       })) as never;
     },
     clientErrorHandler: clientErrorHandler(renderer),
+    // Malformed URLs and failed route constraints never reach the error handler.
+    frameworkErrors: (error: Error, request: FastifyRequest, reply: FastifyReply) => {
+      renderer.send(reply, renderer.fromError(error, request));
+    },
   } as never) as unknown as FastifyInstance;
 
   fastify.server.on("connection", (socket) => {

@@ -1,0 +1,111 @@
+import { decode, encode } from "@msgpack/msgpack";
+import { afterEach, describe, expect, it } from "vitest";
+import { type OutputFormatter, type WebApp, xmlFormatter } from "../src/index.ts";
+import { testApp } from "./helpers.ts";
+
+let app: WebApp | undefined;
+afterEach(async () => {
+  await app?.close();
+  app = undefined;
+});
+
+const msgpack: OutputFormatter = {
+  mediaType: "application/msgpack",
+  format: (data) => Buffer.from(encode(data)),
+};
+
+function negotiatingApp(notAcceptable: "problem" | "fallback" = "problem"): WebApp {
+  const a = testApp({ formatters: [xmlFormatter(), msgpack], notAcceptable });
+  a.get("/thread").handle(() => ({
+    id: 1,
+    title: "Hi <there> & you",
+    tags: ["a", "b"],
+    "bad key": null,
+  }));
+  a.get("/list").handle(() => [{ id: 1 }, { id: 2 }]);
+  return a;
+}
+
+describe("content negotiation", () => {
+  it("sends JSON by default and for */*", async () => {
+    app = negotiatingApp();
+    for (const accept of [undefined, "*/*", "application/json", "text/html, */*;q=0.1"]) {
+      const r = await app.inject({ url: "/thread", headers: accept ? { accept } : {} });
+      expect(r.headers["content-type"], accept).toBe("application/json; charset=utf-8");
+      expect(r.headers.vary).toContain("accept");
+    }
+  });
+
+  it("honours q-values", async () => {
+    app = negotiatingApp();
+    const xml = await app.inject({
+      url: "/thread",
+      headers: { accept: "application/json;q=0.5, application/xml" },
+    });
+    expect(xml.headers["content-type"]).toBe("application/xml; charset=utf-8");
+    expect(xml.body).toBe(
+      '<?xml version="1.0" encoding="UTF-8"?><response><id>1</id><title>Hi &lt;there&gt; &amp; you</title><tags>a</tags><tags>b</tags><bad_key></bad_key></response>',
+    );
+    const json = await app.inject({
+      url: "/thread",
+      headers: { accept: "application/xml;q=0.2, application/json;q=0.9" },
+    });
+    expect(json.headers["content-type"]).toBe("application/json; charset=utf-8");
+    const list = await app.inject({ url: "/list", headers: { accept: "application/xml" } });
+    expect(list.body).toBe(
+      '<?xml version="1.0" encoding="UTF-8"?><response><item><id>1</id></item><item><id>2</id></item></response>',
+    );
+  });
+
+  it("uses formatters the app adds (msgpack)", async () => {
+    app = negotiatingApp();
+    const r = await app.inject({ url: "/thread", headers: { accept: "application/msgpack" } });
+    expect(r.headers["content-type"]).toBe("application/msgpack");
+    expect(decode(r.rawPayload)).toMatchObject({ id: 1, tags: ["a", "b"] });
+  });
+
+  it("answers 406 problem+json when nothing acceptable can be produced", async () => {
+    app = negotiatingApp();
+    const r = await app.inject({
+      url: "/thread",
+      headers: { accept: "text/csv, image/png;q=0.5" },
+    });
+    expect(r.statusCode).toBe(406);
+    expect(r.headers["content-type"]).toBe("application/problem+json; charset=utf-8");
+    expect(r.json()).toMatchObject({
+      type: "https://dext.dev/problems/not-acceptable",
+      available: ["application/json", "application/xml", "application/msgpack"],
+    });
+    const refused = await app.inject({
+      url: "/thread",
+      headers: { accept: "application/json;q=0" },
+    });
+    expect(refused.statusCode).toBe(406);
+  });
+
+  it("falls back to JSON when configured", async () => {
+    app = negotiatingApp("fallback");
+    const r = await app.inject({ url: "/thread", headers: { accept: "text/csv" } });
+    expect(r.statusCode).toBe(200);
+    expect(r.headers["content-type"]).toBe("application/json; charset=utf-8");
+  });
+
+  it("survives hostile Accept values", async () => {
+    app = negotiatingApp();
+    const hostile = [
+      "a".repeat(10_000),
+      `${"application/json;q=0.1,".repeat(2000)}application/xml`,
+      ";;;,,,;q=;q=abc",
+      "application/json;q=NaN",
+      "*/*;q=-1",
+      "\u0000\u0001",
+      "text/*;q=1e400, application/*;q=0.000001",
+    ];
+    for (const accept of hostile) {
+      const r = await app.inject({ url: "/thread", headers: { accept } });
+      expect([200, 406], accept.slice(0, 30)).toContain(r.statusCode);
+      if (r.statusCode === 406) expect(r.headers["content-type"]).toContain("problem+json");
+    }
+    expect((await app.inject("/thread")).statusCode).toBe(200);
+  });
+});

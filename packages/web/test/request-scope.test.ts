@@ -1,0 +1,193 @@
+import { request as httpRequest } from "node:http";
+import { currentScope, defineModule, token } from "@dext/core-di";
+import { createTestDatabase, type TestDatabase } from "@dext/test-kit";
+import pg from "pg";
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import type { WebApp } from "../src/index.ts";
+import { deferred, testApp, until } from "./helpers.ts";
+
+let app: WebApp | undefined;
+afterEach(async () => {
+  await app?.close();
+  app = undefined;
+});
+
+const openConnections = (server: import("node:net").Server): Promise<number> =>
+  new Promise((resolve, reject) => server.getConnections((e, n) => (e ? reject(e) : resolve(n))));
+
+class Probe {
+  static created = 0;
+  static disposed = 0;
+  readonly n = ++Probe.created;
+  [Symbol.asyncDispose](): Promise<void> {
+    Probe.disposed++;
+    return Promise.resolve();
+  }
+}
+const ProbeToken = token<Probe>("Probe");
+const probes = defineModule({
+  name: "probes",
+  register(services) {
+    services.addScoped(ProbeToken, { useFactory: () => new Probe() });
+  },
+});
+
+// Resolved deep in the call tree without passing anything down.
+async function deepRead(): Promise<number> {
+  await Promise.resolve();
+  return currentScope().resolve(ProbeToken).n;
+}
+
+describe("the request scope", () => {
+  it("gives each request its own scope, bound to AsyncLocalStorage for the whole call tree", async () => {
+    app = testApp({}, { modules: [probes] });
+    const gate = deferred();
+    app.get("/probe").handle(async (ctx) => {
+      const mine = ctx.resolve(ProbeToken).n;
+      await gate.promise;
+      return {
+        mine,
+        deep: await deepRead(),
+        same: ctx.resolve(ProbeToken) === currentScope().resolve(ProbeToken),
+      };
+    });
+    const a = app.inject("/probe");
+    const b = app.inject("/probe");
+    await until(() => Probe.created >= 2);
+    gate.resolve();
+    const [ra, rb] = [(await a).json(), (await b).json()];
+    expect(ra.mine).toBe(ra.deep);
+    expect(rb.mine).toBe(rb.deep);
+    expect(ra.mine).not.toBe(rb.mine);
+    expect(ra.same && rb.same).toBe(true);
+  });
+
+  it("disposes the scope after the response, also when the handler throws", async () => {
+    app = testApp({}, { modules: [probes] });
+    app.get("/ok").handle((ctx) => ctx.resolve(ProbeToken).n);
+    app.get("/throws").handle((ctx) => {
+      ctx.resolve(ProbeToken);
+      throw new Error("boom");
+    });
+    const before = Probe.disposed;
+    await app.inject("/ok");
+    await app.inject("/throws");
+    await until(() => Probe.disposed === before + 2);
+    expect(Probe.disposed).toBe(before + 2);
+  });
+});
+
+describe("aborted requests", () => {
+  let db: TestDatabase;
+  let pool: pg.Pool;
+  beforeAll(async () => {
+    db = await createTestDatabase("web-abort");
+    pool = new pg.Pool({ connectionString: db.url, max: 10 });
+  });
+  afterAll(async () => {
+    await pool.end();
+    await db.drop();
+  });
+
+  it("leaks no scope and no database connection after 1,000 aborted requests", async () => {
+    interface Conn {
+      client: pg.PoolClient;
+      [Symbol.asyncDispose](): Promise<void>;
+    }
+    const Db = token<Conn>("Db");
+    const ScopeProbe = token<AsyncDisposable>("ScopeProbe");
+    const counts = {
+      started: 0,
+      scopesDisposed: 0,
+      opened: 0,
+      released: 0,
+      entered: 0,
+      finished: 0,
+    };
+    const dbModule = defineModule({
+      name: "db",
+      register(services) {
+        services.addScoped(ScopeProbe, {
+          useFactory: () => ({
+            [Symbol.asyncDispose]: async () => {
+              counts.scopesDisposed++;
+            },
+          }),
+        });
+        // A scoped connection, as a scoped DbContext holds one.
+        services.addScoped(Db, {
+          useFactory: async (): Promise<Conn> => {
+            const client = await pool.connect();
+            counts.opened++;
+            return {
+              client,
+              [Symbol.asyncDispose]: async () => {
+                client.release();
+                counts.released++;
+              },
+            };
+          },
+        });
+      },
+    });
+    app = testApp({}, { modules: [dbModule] });
+    app.use(async (ctx, next) => {
+      counts.started++;
+      // Disposed with the request scope: counts scope disposals.
+      ctx.resolve(ScopeProbe);
+      return next();
+    });
+    app.get("/work").handle(async (ctx) => {
+      const db = await ctx.resolveAsync(Db);
+      await db.client.query("select 1");
+      counts.entered++;
+      // Hold the connection until the client goes away.
+      if (!ctx.signal.aborted) {
+        await new Promise((resolve) =>
+          ctx.signal.addEventListener("abort", resolve, { once: true }),
+        );
+      }
+      counts.finished++;
+      return "unreachable";
+    });
+    const url = new URL(await app.listen());
+
+    const total = 1000;
+    const batch = 20;
+    let responses = 0;
+    for (let sent = 0; sent < total; sent += batch) {
+      const enteredBefore = counts.entered;
+      const requests = Array.from({ length: batch }, () => {
+        const req = httpRequest({
+          host: url.hostname,
+          port: url.port,
+          path: "/work",
+          agent: false,
+        });
+        req.on("response", () => responses++);
+        req.on("error", () => {});
+        req.end();
+        return req;
+      });
+      // Half the batch holds every pooled connection; the other half waits in the pool's queue.
+      await until(() => counts.entered - enteredBefore >= 10);
+      for (const req of requests) req.destroy();
+    }
+    // Once every socket is gone no request can start; then every scope must be disposed.
+    const server = app.fastify.server;
+    while ((await openConnections(server)) > 0) await new Promise((r) => setTimeout(r, 5));
+    await until(
+      () => counts.scopesDisposed === counts.started && counts.released === counts.opened,
+    );
+    expect(responses).toBe(0);
+    expect(counts.started).toBeGreaterThanOrEqual(total / 2);
+    expect(counts.scopesDisposed).toBe(counts.started);
+    expect(counts.released).toBe(counts.opened);
+    expect(counts.finished).toBe(counts.entered);
+    expect(pool.waitingCount).toBe(0);
+    expect(pool.idleCount).toBe(pool.totalCount);
+    // The app still serves.
+    const alive = await fetch(new URL("/health/live", url));
+    expect(alive.status).toBe(200);
+  });
+});
