@@ -56,7 +56,7 @@ describe("errors leave as problem+json", () => {
     ]);
     // The log keeps what the client must not see.
     const logged = logger.lines.find((l) => l.msg === "request failed");
-    expect((logged?.err as Error).message).toContain("password_hash");
+    expect((logged!.err as Error).message).toContain("password_hash");
     expect(logged?.reqId).toBe(body.requestId);
   });
 
