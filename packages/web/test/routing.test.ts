@@ -3,6 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Readable } from "node:stream";
 import { defineModule, token } from "@dext/core-di";
+import type { FastifyInstance, FastifyReply } from "fastify";
 import fp from "fastify-plugin";
 import { afterEach, describe, expect, it } from "vitest";
 import { z } from "zod";
@@ -176,7 +177,7 @@ describe("fluent routes", () => {
 describe("fastify encapsulation", () => {
   it("confines a plugin registered on a group to that group, even without fastify-plugin", async () => {
     app = testApp();
-    const stamp = async (instance: import("fastify").FastifyInstance) => {
+    const stamp = async (instance: FastifyInstance) => {
       instance.decorateRequest("stamp", "group-a");
       instance.addHook("onSend", async (_req, reply, payload) => {
         reply.header("x-group", "a");
@@ -213,8 +214,8 @@ describe("fastify encapsulation", () => {
     });
     app = testApp({}, { modules: [mod] });
     app.plugin(
-      fp(async (instance) => {
-        instance.addHook("onSend", async (_req, reply, payload) => {
+      fp(async (instance: FastifyInstance) => {
+        instance.addHook("onSend", async (_req: unknown, reply: FastifyReply, payload: unknown) => {
           reply.header("x-app", "yes");
           return payload;
         });

@@ -1,3 +1,5 @@
+export type { TestCertificate } from "./certificates.ts";
+export { createTestCertificate, toPkcs12 } from "./certificates.ts";
 export type { NodeProcess, SpawnNodeOptions } from "./node-process.ts";
 export { spawnNode } from "./node-process.ts";
 export type { TestDatabase } from "./postgres.ts";

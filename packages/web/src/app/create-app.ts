@@ -9,6 +9,7 @@ import {
 } from "@dext/core-di";
 import type { FastifyInstance, InjectOptions, LightMyRequestResponse } from "fastify";
 import { WebError } from "../errors.ts";
+import { loadCertificate } from "../internal/certificates.ts";
 import { checkRoutes } from "../internal/mount-routes.ts";
 import type { WebRuntime } from "../internal/web-runtime.ts";
 import { WebRoutesToken } from "../routes-token.ts";
@@ -101,6 +102,8 @@ export class WebApp extends RouteGroup {
   #checkRoutes(): void {
     if (this.host.state !== "Starting") return;
     checkRoutes([this, ...this.host.services.resolveAll(WebRoutesToken)]);
+    const https = this.#runtime.options.https;
+    if (https) loadCertificate(https);
   }
 
   /** Sends a request without a socket (starting the app without listening if needed). */

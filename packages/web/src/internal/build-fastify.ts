@@ -15,6 +15,7 @@ import Fastify, {
 } from "fastify";
 import { problemTypes } from "../problem/problem-details.ts";
 import type { WebOptions } from "../web-options.ts";
+import { flushingZlib } from "./flushing-zlib.ts";
 import type { Instrumentation } from "./instrumentation.ts";
 import { LazyLogger } from "./lazy-logger.ts";
 import type { ProblemRenderer } from "./problem-renderer.ts";
@@ -105,6 +106,7 @@ export async function buildFastify(input: BuildInput): Promise<FastifyInstance> 
   if (raw.compression !== false) {
     await fastify.register(fastifyCompress, {
       global: true,
+      zlib: flushingZlib,
       threshold: raw.compression?.threshold ?? 1024,
       ...(raw.compression?.encodings ? { encodings: [...raw.compression.encodings] } : {}),
     });

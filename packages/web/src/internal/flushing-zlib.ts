@@ -1,0 +1,18 @@
+import zlib from "node:zlib";
+
+type Options = Record<string, unknown> | undefined;
+
+/**
+ * zlib for `@fastify/compress` with a flush after every write: a streamed response (NDJSON,
+ * server-sent events, a large export) reaches the client chunk by chunk instead of waiting in
+ * the compressor's window. A one-buffer body is a single write, so it costs nothing there.
+ */
+export const flushingZlib: typeof zlib = {
+  ...zlib,
+  createGzip: (o?: Options) => zlib.createGzip({ ...o, flush: zlib.constants.Z_SYNC_FLUSH }),
+  createDeflate: (o?: Options) => zlib.createDeflate({ ...o, flush: zlib.constants.Z_SYNC_FLUSH }),
+  createBrotliCompress: (o?: Options) =>
+    zlib.createBrotliCompress({ ...o, flush: zlib.constants.BROTLI_OPERATION_FLUSH }),
+  createZstdCompress: (o?: Options) =>
+    zlib.createZstdCompress({ ...o, flush: zlib.constants.ZSTD_e_flush }),
+} as typeof zlib;

@@ -1,0 +1,128 @@
+import { request as httpRequest, type IncomingMessage } from "node:http";
+import { PassThrough } from "node:stream";
+import { brotliDecompressSync, createGunzip, gunzipSync, zstdDecompressSync } from "node:zlib";
+import { afterEach, describe, expect, it } from "vitest";
+import { stream, type WebApp } from "../src/index.ts";
+import { testApp } from "./helpers.ts";
+
+let app: WebApp | undefined;
+afterEach(async () => {
+  await app?.close();
+  app = undefined;
+});
+
+function get(
+  base: string,
+  path: string,
+  headers: Record<string, string>,
+): Promise<{ res: IncomingMessage; body: Buffer }> {
+  return new Promise((resolve, reject) => {
+    const url = new URL(path, base);
+    const req = httpRequest(url, { headers }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on("data", (c: Buffer) => chunks.push(c));
+      res.on("end", () => resolve({ res, body: Buffer.concat(chunks) }));
+    });
+    req.on("error", reject);
+    req.end();
+  });
+}
+
+const big = {
+  items: Array.from({ length: 200 }, (_, i) => ({ id: i, title: `thread number ${i}` })),
+};
+
+async function compressingApp(): Promise<string> {
+  app = testApp({ compression: { threshold: 1024 } });
+  app.get("/big").handle(() => big);
+  app.get("/small").handle(() => ({ ok: true }));
+  app.get("/png").handle(() => stream(new PassThrough().end(Buffer.alloc(4096, 1)), "image/png"));
+  return app.listen();
+}
+
+describe("compression", () => {
+  it("picks br, gzip or zstd by Accept-Encoding q-values and sets Vary", async () => {
+    const base = await compressingApp();
+    const json = JSON.stringify(big);
+    const br = await get(base, "/big", { "accept-encoding": "gzip;q=0.5, br" });
+    expect(br.res.headers["content-encoding"]).toBe("br");
+    expect(br.res.headers.vary).toContain("accept-encoding");
+    expect(brotliDecompressSync(br.body).toString()).toBe(json);
+    const gz = await get(base, "/big", { "accept-encoding": "br;q=0.1, gzip;q=0.9" });
+    expect(gz.res.headers["content-encoding"]).toBe("gzip");
+    expect(gunzipSync(gz.body).toString()).toBe(json);
+    const zs = await get(base, "/big", { "accept-encoding": "zstd" });
+    expect(zs.res.headers["content-encoding"]).toBe("zstd");
+    expect(zstdDecompressSync(zs.body).toString()).toBe(json);
+    const none = await get(base, "/big", { "accept-encoding": "identity" });
+    expect(none.res.headers["content-encoding"]).toBeUndefined();
+    expect(none.body.toString()).toBe(json);
+  });
+
+  it("leaves bodies under the threshold and already-compressed types alone", async () => {
+    const base = await compressingApp();
+    const small = await get(base, "/small", { "accept-encoding": "gzip, br" });
+    expect(small.res.headers["content-encoding"]).toBeUndefined();
+    expect(JSON.parse(small.body.toString())).toEqual({ ok: true });
+    const png = await get(base, "/png", { "accept-encoding": "gzip, br" });
+    expect(png.res.headers["content-encoding"]).toBeUndefined();
+    expect(png.body.length).toBe(4096);
+  });
+
+  it("compresses a streamed response as it streams", async () => {
+    app = testApp();
+    const source = new PassThrough();
+    app.get("/events").handle(() => stream(source, "text/plain; charset=utf-8"));
+    const base = await app.listen();
+    const received: string[] = [];
+    let gotChunk: (() => void) | undefined;
+    const done = new Promise<void>((resolve, reject) => {
+      const req = httpRequest(
+        new URL("/events", base),
+        { headers: { "accept-encoding": "gzip" } },
+        (res) => {
+          expect(res.headers["content-encoding"]).toBe("gzip");
+          const gunzip = createGunzip();
+          res.pipe(gunzip);
+          gunzip.setEncoding("utf8").on("data", (text: string) => {
+            received.push(text);
+            gotChunk?.();
+          });
+          gunzip.on("end", resolve);
+        },
+      );
+      req.on("error", reject);
+      req.end();
+    });
+    // Each chunk reaches the client, decompressed, before the next one is even produced.
+    for (const line of ["first\n", "second\n", "third\n"]) {
+      const arrived = new Promise<void>((resolve) => {
+        gotChunk = resolve;
+      });
+      source.write(line.repeat(300));
+      await arrived;
+    }
+    source.end();
+    await done;
+    expect(received.join("")).toBe(
+      ["first\n", "second\n", "third\n"].map((l) => l.repeat(300)).join(""),
+    );
+  });
+
+  it("survives hostile Accept-Encoding values", async () => {
+    const base = await compressingApp();
+    const hostile = [
+      "x".repeat(8000),
+      "gzip;q=abc, br;q=-5, *;q=2",
+      ",,,;;;",
+      "unknown-encoding",
+      "*;q=0",
+      `${"gzip;q=0.1,".repeat(500)}br`,
+    ];
+    for (const value of hostile) {
+      const r = await get(base, "/big", { "accept-encoding": value });
+      expect([200, 406], value.slice(0, 20)).toContain(r.res.statusCode);
+    }
+    expect((await get(base, "/small", {})).res.statusCode).toBe(200);
+  });
+});
