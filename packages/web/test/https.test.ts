@@ -20,7 +20,7 @@ interface Answer {
   body: string;
   fingerprint: string;
   reused: boolean;
-  protocol: string | false;
+  protocol: string | false | null;
 }
 
 function get(url: string, options: { ca: string[]; agent?: Agent }): Promise<Answer> {

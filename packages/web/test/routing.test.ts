@@ -151,6 +151,20 @@ describe("fluent routes", () => {
     expect(r.json()).toEqual({ kept: true });
   });
 
+  it("turns a middleware calling next() twice into a 500 naming the mistake in the log", async () => {
+    const logger = recordingLogger();
+    app = testApp({}, { logger });
+    app.use(async (_ctx, next) => {
+      await next();
+      return next();
+    });
+    app.get("/twice").handle(() => 1);
+    const r = await app.inject("/twice");
+    expect(r.statusCode).toBe(500);
+    const logged = logger.lines.find((l) => l.msg === "request failed");
+    expect((logged!.err as WebError).code).toBe("WEB_NEXT_CALLED_TWICE");
+  });
+
   it("mounts routes that modules contribute through addRoutes, under their prefix", async () => {
     const Greeting = token<string>("Greeting");
     const greeter = defineModule({

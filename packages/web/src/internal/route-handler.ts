@@ -1,5 +1,6 @@
 import { type Host, type Logger, runInScope, type ServiceProvider } from "@dext/core-di";
 import type { FastifyReply, FastifyRequest, RouteHandlerMethod } from "fastify";
+import { WebError } from "../errors.ts";
 import type { Middleware } from "../middleware.ts";
 import { problemTypes } from "../problem/problem-details.ts";
 import type { HttpResult } from "../results/http-result.ts";
@@ -27,17 +28,20 @@ export const kError: unique symbol = Symbol("dext.error");
 
 type Run = (ctx: RequestContextImpl, input: unknown) => Promise<HttpResult>;
 
-function compose(
-  middleware: readonly Middleware[],
-  handler: NonNullable<MutableRouteDefinition["handler"]>,
-): Run {
+function compose(middleware: readonly Middleware[], def: MutableRouteDefinition): Run {
+  const handler = def.handler!;
   if (middleware.length === 0) {
     return async (ctx, input) => toResult(await handler(ctx, input));
   }
   return (ctx, input) => {
     let last = -1;
     const dispatch = async (i: number): Promise<HttpResult> => {
-      if (i <= last) throw new Error("a middleware called next() more than once");
+      if (i <= last) {
+        throw new WebError(
+          "WEB_NEXT_CALLED_TWICE",
+          `a middleware of ${def.method} ${def.fullPath} called next() more than once; call it once and return (or transform) its result`,
+        );
+      }
       last = i;
       if (i === middleware.length) return toResult(await handler(ctx, input));
       let inner: HttpResult | undefined;
@@ -101,7 +105,7 @@ export function createRouteHandler(
 ): RouteHandlerMethod {
   const parts = presentParts(def.schemas);
   const timeoutMs = def.timeoutMs ?? env.handlerTimeoutMs;
-  const run = compose([...chain, ...def.middleware], def.handler!);
+  const run = compose([...chain, ...def.middleware], def);
   const { renderer, instrumentation, host } = env;
 
   const timeoutProblem = (request: FastifyRequest): RenderedProblem =>

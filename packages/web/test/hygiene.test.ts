@@ -1,0 +1,198 @@
+import { connect } from "node:net";
+import { createConfig, silentLogger } from "@dext/core-di";
+import { afterEach, describe, expect, it } from "vitest";
+import { createApp, type WebApp } from "../src/index.ts";
+import { recordingLogger, testApp } from "./helpers.ts";
+
+let app: WebApp | undefined;
+afterEach(async () => {
+  await app?.close();
+  app = undefined;
+});
+
+/** Writes raw bytes to the server and returns everything it answers until it closes. */
+function raw(base: string, payload: string): Promise<string> {
+  const { hostname, port } = new URL(base);
+  return new Promise((resolve, reject) => {
+    const socket = connect(Number(port), hostname, () => socket.end(payload));
+    let text = "";
+    socket.setEncoding("utf8").on("data", (c: string) => {
+      text += c;
+    });
+    socket.on("close", () => resolve(text));
+    socket.on("error", reject);
+  });
+}
+
+describe("baseline hygiene", () => {
+  it("answers CORS preflights and adds CORS headers when configured", async () => {
+    app = testApp({ cors: { origin: ["https://app.example"], credentials: true } });
+    app.post("/threads").handle(() => "created");
+    const pre = await app.inject({
+      method: "OPTIONS",
+      url: "/threads",
+      headers: { origin: "https://app.example", "access-control-request-method": "POST" },
+    });
+    expect(pre.statusCode).toBe(204);
+    expect(pre.headers["access-control-allow-origin"]).toBe("https://app.example");
+    const post = await app.inject({
+      method: "POST",
+      url: "/threads",
+      headers: { origin: "https://app.example" },
+    });
+    expect(post.headers["access-control-allow-credentials"]).toBe("true");
+    const other = await app.inject({
+      method: "POST",
+      url: "/threads",
+      headers: { origin: "https://evil.example" },
+    });
+    expect(other.headers["access-control-allow-origin"]).toBeUndefined();
+  });
+
+  it("sends security headers by default, and none when turned off", async () => {
+    app = testApp();
+    app.get("/x").handle(() => 1);
+    const r = await app.inject("/x");
+    expect(r.headers["x-content-type-options"]).toBe("nosniff");
+    expect(r.headers["strict-transport-security"]).toContain("max-age=");
+    expect(r.headers["x-frame-options"]).toBe("SAMEORIGIN");
+    await app.close();
+    app = testApp({ securityHeaders: false });
+    app.get("/x").handle(() => 1);
+    expect((await app.inject("/x")).headers["x-content-type-options"]).toBeUndefined();
+  });
+
+  it("honours an incoming request id only from trusted proxies, and only safe ones", async () => {
+    app = testApp();
+    app.get("/id").handle((ctx) => ctx.id);
+    const untrusted = await app.inject({ url: "/id", headers: { "x-request-id": "abc-123" } });
+    expect(untrusted.json()).not.toBe("abc-123");
+    expect(untrusted.headers["x-request-id"]).toBe(untrusted.json());
+    await app.close();
+    app = testApp({ trustProxy: true });
+    app.get("/id").handle((ctx) => ctx.id);
+    const trusted = await app.inject({ url: "/id", headers: { "x-request-id": "abc-123" } });
+    expect(trusted.json()).toBe("abc-123");
+    expect(trusted.headers["x-request-id"]).toBe("abc-123");
+    for (const hostile of ["a b", "x".repeat(200), "id\u0000", "<script>"]) {
+      const r = await app.inject({ url: "/id", headers: { "x-request-id": hostile } });
+      expect(r.json()).not.toBe(hostile);
+    }
+  });
+
+  it("reads the client address through trusted proxies only", async () => {
+    app = testApp({ trustProxy: ["127.0.0.1"] });
+    app.get("/ip").handle((ctx) => ctx.ip);
+    const base = await app.listen();
+    const viaProxy = await fetch(`${base}/ip`, { headers: { "x-forwarded-for": "203.0.113.9" } });
+    expect(await viaProxy.json()).toBe("203.0.113.9");
+    await app.close();
+    app = testApp();
+    app.get("/ip").handle((ctx) => ctx.ip);
+    const base2 = await app.listen();
+    const direct = await fetch(`${base2}/ip`, { headers: { "x-forwarded-for": "203.0.113.9" } });
+    expect(await direct.json()).toBe("127.0.0.1");
+  });
+
+  it("logs one line per request and warns about slow ones", async () => {
+    const logger = recordingLogger();
+    app = testApp({ requestLog: true, slowRequestMs: 1 }, { logger });
+    app.get("/fast/:id").handle(() => "fast");
+    app.get("/slow").handle(() => new Promise((resolve) => setTimeout(resolve, 20, "slow")));
+    await app.inject("/fast/1?x=2");
+    const lines = logger.lines.filter(
+      (l) => l.msg === "request completed" || l.msg === "slow request",
+    );
+    await app.inject("/slow");
+    const all = logger.lines.filter(
+      (l) => l.msg === "request completed" || l.msg === "slow request",
+    );
+    expect(all.length).toBe(lines.length + 1);
+    const slow = all.at(-1)!;
+    expect(slow).toMatchObject({
+      level: "warn",
+      msg: "slow request",
+      method: "GET",
+      route: "/slow",
+      statusCode: 200,
+      slowRequestMs: 1,
+    });
+    expect(slow.durationMs as number).toBeGreaterThan(1);
+    const fast = lines.find((l) => l.url === "/fast/1?x=2")!;
+    expect(fast).toMatchObject({ route: "/fast/:id", statusCode: 200, name: "dext.web" });
+    expect(fast.reqId).toEqual(expect.any(String));
+  });
+
+  it("applies the configured timeouts to the server and closes idle keep-alive connections", async () => {
+    app = testApp({ keepAliveTimeoutMs: 50, requestTimeoutMs: 5000, headersTimeoutMs: 4000 });
+    app.get("/x").handle(() => 1);
+    const base = await app.listen();
+    const server = app.fastify.server;
+    expect([server.keepAliveTimeout, server.requestTimeout, server.headersTimeout]).toEqual([
+      50, 5000, 4000,
+    ]);
+    const { hostname, port } = new URL(base);
+    const closed = await new Promise<string>((resolve) => {
+      const socket = connect(Number(port), hostname, () =>
+        socket.write("GET /x HTTP/1.1\r\nHost: x\r\n\r\n"),
+      );
+      let text = "";
+      socket.setEncoding("utf8").on("data", (c: string) => {
+        text += c;
+      });
+      socket.on("close", () => resolve(text));
+    });
+    expect(closed).toContain("HTTP/1.1 200 OK");
+  });
+
+  it("answers a header flood with 431 problem+json and stays up", async () => {
+    app = testApp();
+    app.get("/x").handle(() => 1);
+    const base = await app.listen();
+    let flood = "GET /x HTTP/1.1\r\nHost: localhost\r\n";
+    for (let i = 0; i < 3000; i++) flood += `x-flood-${i}: ${"v".repeat(10)}\r\n`;
+    const answer = await raw(base, `${flood}\r\n`);
+    expect(answer).toMatch(/^HTTP\/1\.1 431 /);
+    expect(answer).toContain("Content-Type: application/problem+json");
+    const body = JSON.parse(answer.slice(answer.indexOf("\r\n\r\n") + 4));
+    expect(body).toMatchObject({
+      type: "https://dext.dev/problems/headers-too-large",
+      status: 431,
+    });
+    const garbage = await raw(base, "NOT HTTP AT ALL\r\n\r\n");
+    expect(garbage).toMatch(/^HTTP\/1\.1 400 /);
+    expect(garbage).toContain("https://dext.dev/problems/bad-request");
+    expect((await fetch(`${base}/x`)).status).toBe(200);
+  });
+
+  it("reads its settings from the web config section, over the code defaults", async () => {
+    app = createApp({
+      logger: silentLogger,
+      config: createConfig(
+        { web: { bodyLimit: 20, problemBaseUri: "https://errors.example/" } },
+        { env: "test" },
+      ),
+      web: { port: 0, bodyLimit: 10_000 },
+    });
+    app.post("/x").handle(() => 1);
+    const r = await app.inject({
+      method: "POST",
+      url: "/x",
+      payload: { text: "more than twenty bytes" },
+    });
+    expect(r.statusCode).toBe(413);
+    expect(r.json().type).toBe("https://errors.example/payload-too-large");
+    expect(() =>
+      createApp({
+        logger: silentLogger,
+        config: createConfig({ web: { port: "eighty" } }, { env: "test" }),
+      }),
+    ).toThrow(
+      expect.objectContaining({
+        code: "CONFIG_INVALID",
+        message: expect.stringContaining("web.port"),
+      }),
+    );
+    expect(() => createApp({ modules: [], web: {}, config: {} }).get("/x")).not.toThrow();
+  });
+});
