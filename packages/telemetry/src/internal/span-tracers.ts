@@ -1,0 +1,93 @@
+import {
+  type Context,
+  context,
+  INVALID_SPAN_CONTEXT,
+  ProxyTracerProvider,
+  type Span,
+  type SpanOptions,
+  type Tracer,
+  trace,
+} from "@opentelemetry/api";
+
+/** Which tracer started a span, so nested `withSpan` calls keep using that host's tracer. */
+const owners = new WeakMap<Span, Tracer>();
+
+/** A span that records nothing, handed to `withSpan` callbacks when tracing is off. */
+export const NOOP_SPAN: Span = trace.wrapSpanContext(INVALID_SPAN_CONTEXT);
+
+// The API's no-op provider: what the global proxy delegates to until an SDK registers.
+const NOOP_PROVIDER = new ProxyTracerProvider().getDelegate();
+let globalCache: { provider: unknown; tracer: Tracer } | undefined;
+
+/** The globally registered tracer, or `undefined` when no SDK is registered globally. */
+export function globalTracer(): Tracer | undefined {
+  const provider = trace.getTracerProvider();
+  if (provider instanceof ProxyTracerProvider && provider.getDelegate() === NOOP_PROVIDER) {
+    return undefined;
+  }
+  if (globalCache?.provider !== provider) {
+    globalCache = { provider, tracer: provider.getTracer("@dext/telemetry") };
+  }
+  return globalCache.tracer;
+}
+
+/** The tracer that started the span active in `ctx`, else the global one, else none. */
+export function tracerFor(ctx: Context): Tracer | undefined {
+  const span = trace.getSpan(ctx);
+  return (span !== undefined ? owners.get(span) : undefined) ?? globalTracer();
+}
+
+type ActiveFn<F> = F extends (span: Span) => unknown ? F : never;
+
+/**
+ * A tracer that remembers the spans it starts, so `withSpan` can find it from the active
+ * span; every Dext-owned tracer (one per host) is wrapped in one.
+ */
+export class OwningTracer implements Tracer {
+  readonly #inner: Tracer;
+
+  constructor(inner: Tracer) {
+    this.#inner = inner;
+  }
+
+  startSpan(name: string, options?: SpanOptions, ctx?: Context): Span {
+    const span = this.#inner.startSpan(name, options, ctx);
+    owners.set(span, this);
+    return span;
+  }
+
+  startActiveSpan<F extends (span: Span) => unknown>(name: string, fn: F): ReturnType<F>;
+  startActiveSpan<F extends (span: Span) => unknown>(
+    name: string,
+    options: SpanOptions,
+    fn: F,
+  ): ReturnType<F>;
+  startActiveSpan<F extends (span: Span) => unknown>(
+    name: string,
+    options: SpanOptions,
+    ctx: Context,
+    fn: F,
+  ): ReturnType<F>;
+  startActiveSpan<F extends (span: Span) => unknown>(
+    name: string,
+    a: SpanOptions | F,
+    b?: Context | F,
+    c?: F,
+  ): ReturnType<F> {
+    let options: SpanOptions | undefined;
+    let parent: Context | undefined;
+    let fn: F;
+    if (typeof a === "function") fn = a as ActiveFn<F>;
+    else if (typeof b === "function") {
+      options = a;
+      fn = b as ActiveFn<F>;
+    } else {
+      options = a;
+      parent = b;
+      fn = c!;
+    }
+    const ctx = parent ?? context.active();
+    const span = this.startSpan(name, options, ctx);
+    return context.with(trace.setSpan(ctx, span), fn as never, undefined, span) as ReturnType<F>;
+  }
+}
