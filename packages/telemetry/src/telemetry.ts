@@ -13,6 +13,7 @@ import type { TelemetryConfig } from "./config.ts";
 import { TelemetryError } from "./errors.ts";
 import { ensureContextManager } from "./internal/context-manager.ts";
 import { createMeterBridge } from "./internal/meter-bridge.ts";
+import { setLive } from "./internal/span-tracers.ts";
 import { setupTracing } from "./internal/tracing-setup.ts";
 import { createLogger, type TelemetryLogger } from "./logging/create-logger.ts";
 import {
@@ -158,6 +159,11 @@ class TelemetryImpl implements Telemetry {
       onProblem,
     });
     this.#ownTracer = setup.tracer;
+    if (setup.tracer !== undefined) {
+      const own = setup.tracer;
+      setLive(own, true);
+      this.#shutdownWork.unshift(async () => setLive(own, false));
+    }
     this.tracer = setup.tracer ?? trace.getTracer("@dext/telemetry");
     this.tracingEnabled = setup.tracer !== undefined;
     this.memoryExporter = setup.memoryExporter;

@@ -31,10 +31,26 @@ export function globalTracer(): Tracer | undefined {
   return globalCache.tracer;
 }
 
-/** The tracer that started the span active in `ctx`, else the global one, else none. */
+/** The tracers of the Dext apps running in this process (usually one). */
+const live = new Set<Tracer>();
+
+/** Marks an app's tracer as running (or stopped), for spans started outside any span. */
+export function setLive(tracer: Tracer, running: boolean): void {
+  if (running) live.add(tracer);
+  else live.delete(tracer);
+}
+
+/**
+ * The tracer for a new span in `ctx`: the one that started the active span; else, outside
+ * any span, the app's tracer when exactly one app with tracing runs in this process; else
+ * the global one; else none.
+ */
 export function tracerFor(ctx: Context): Tracer | undefined {
   const span = trace.getSpan(ctx);
-  return (span !== undefined ? owners.get(span) : undefined) ?? globalTracer();
+  const owner = span !== undefined ? owners.get(span) : undefined;
+  if (owner !== undefined) return owner;
+  if (live.size === 1) return live.values().next().value;
+  return globalTracer();
 }
 
 type ActiveFn<F> = F extends (span: Span) => unknown ? F : never;

@@ -5,7 +5,7 @@ export type LabelValue = string | number | boolean;
  * The labels of one series, keyed by the instrument's label names. A missing label is the
  * empty string, which Prometheus treats as an absent label.
  */
-export type LabelSet<L extends string> = { readonly [K in L]?: LabelValue };
+export type LabelSet<L extends string> = { readonly [K in L]?: LabelValue | undefined };
 
 /** What every instrument is created with. */
 export interface InstrumentOptions<L extends string = never> {
