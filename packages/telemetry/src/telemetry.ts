@@ -110,6 +110,8 @@ class TelemetryImpl implements Telemetry {
   readonly db: DbInstruments;
   readonly memoryExporter: MemorySpanExporter | undefined;
   readonly #ownTracer: Tracer | undefined;
+  /** The options of `withSpan` when none are given, made once rather than per span. */
+  readonly #tracerOnly: WithSpanOptions;
   readonly #shutdownWork: (() => Promise<void>)[] = [];
   readonly #flushWork: (() => Promise<void>)[] = [];
   #shutdown: Promise<void> | undefined;
@@ -159,6 +161,7 @@ class TelemetryImpl implements Telemetry {
       onProblem,
     });
     this.#ownTracer = setup.tracer;
+    this.#tracerOnly = setup.tracer === undefined ? {} : { tracer: setup.tracer };
     if (setup.tracer !== undefined) {
       const own = setup.tracer;
       setLive(own, true);
@@ -222,7 +225,13 @@ class TelemetryImpl implements Telemetry {
     options?: Omit<WithSpanOptions, "tracer">,
   ): R {
     const tracer = this.#ownTracer;
-    return withSpan(name, attributes, fn, tracer === undefined ? options : { ...options, tracer });
+    if (tracer === undefined) return withSpan(name, attributes, fn, options);
+    return withSpan(
+      name,
+      attributes,
+      fn,
+      options === undefined ? this.#tracerOnly : { ...options, tracer },
+    );
   }
 
   async flush(): Promise<void> {

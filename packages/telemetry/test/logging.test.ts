@@ -113,6 +113,9 @@ describe("redaction", () => {
           headers: { authorization: "Bearer abc", cookie: "sid=1", accept: "json" },
         },
         res: { headers: { "set-cookie": "sid=2" } },
+        request: { headers: { cookie: "sid=3" } },
+        body: { title: "t", password: "pw", token: "tk" },
+        query: { token: "qt" },
       },
       "request",
     );
@@ -127,7 +130,10 @@ describe("redaction", () => {
       accept: "json",
     });
     expect(line.res.headers["set-cookie"]).toBe("[redacted]");
-    expect(out.raw[0]).not.toMatch(/hunter2|Bearer|sid=/);
+    expect(line.request.headers.cookie).toBe("[redacted]");
+    expect(line.body).toEqual({ title: "t", password: "[redacted]", token: "[redacted]" });
+    expect(line.query.token).toBe("[redacted]");
+    expect(out.raw[0]).not.toMatch(/hunter2|Bearer|sid=|"pw"|"tk"|"qt"/);
   });
 
   it("takes extra paths, and never changes the logged object", () => {

@@ -9,8 +9,13 @@ import {
   trace,
 } from "@opentelemetry/api";
 
-/** Which tracer started a span, so nested `withSpan` calls keep using that host's tracer. */
-const owners = new WeakMap<Span, Tracer>();
+/**
+ * Which tracer started a span, so nested `withSpan` calls keep using that host's tracer. A
+ * symbol property on the span rather than a WeakMap: WeakMap entries cost several times
+ * more to create and to collect, on every span.
+ */
+const OWNER = Symbol("@dext/telemetry/tracer");
+type OwnedSpan = Span & { [OWNER]?: Tracer };
 
 /** A span that records nothing, handed to `withSpan` callbacks when tracing is off. */
 export const NOOP_SPAN: Span = trace.wrapSpanContext(INVALID_SPAN_CONTEXT);
@@ -47,7 +52,7 @@ export function setLive(tracer: Tracer, running: boolean): void {
  */
 export function tracerFor(ctx: Context): Tracer | undefined {
   const span = trace.getSpan(ctx);
-  const owner = span !== undefined ? owners.get(span) : undefined;
+  const owner = span !== undefined ? (span as OwnedSpan)[OWNER] : undefined;
   if (owner !== undefined) return owner;
   if (live.size === 1) return live.values().next().value;
   return globalTracer();
@@ -68,7 +73,7 @@ export class OwningTracer implements Tracer {
 
   startSpan(name: string, options?: SpanOptions, ctx?: Context): Span {
     const span = this.#inner.startSpan(name, options, ctx);
-    owners.set(span, this);
+    (span as OwnedSpan)[OWNER] = this;
     return span;
   }
 

@@ -35,18 +35,28 @@ export interface CreateLoggerOptions {
 }
 
 const SECRETS = ["authorization", "cookie", "password", "token"] as const;
+const HEADER_HOLDERS = [
+  "headers",
+  "req.headers",
+  "request.headers",
+  "res.headers",
+  "reply.headers",
+  "response.headers",
+];
+const SECRET_HOLDERS = ["body", "user", "credentials", "auth", "data", "input", "params", "query"];
 
 /**
  * What is redacted by default: `authorization`, `cookie`, `password` and `token` at the top
- * level and up to two levels deep (`user.password`, `req.headers.authorization`), plus
- * `set-cookie` headers.
+ * level; `authorization`, `cookie` and `set-cookie` in `headers`, `req.headers`,
+ * `request.headers`, `res.headers`, `reply.headers` and `response.headers`; `password` and
+ * `token` in `body`, `user`, `credentials`, `auth`, `data`, `input`, `params` and `query`.
+ * Explicit paths only: a wildcard path costs about a microsecond on every log line, whether
+ * the key is there or not.
  */
 export const DEFAULT_REDACT_PATHS: readonly string[] = Object.freeze([
   ...SECRETS,
-  ...SECRETS.map((k) => `*.${k}`),
-  ...SECRETS.map((k) => `*.*.${k}`),
-  'headers["set-cookie"]',
-  '*.headers["set-cookie"]',
+  ...HEADER_HOLDERS.flatMap((h) => [`${h}.authorization`, `${h}.cookie`, `${h}["set-cookie"]`]),
+  ...SECRET_HOLDERS.flatMap((h) => [`${h}.password`, `${h}.token`]),
 ]);
 
 const EMPTY = Object.freeze({});
