@@ -74,6 +74,28 @@ await run({
   baselines: { raw: timeSampler(() => work(), { timeMs }) },
 });
 
+// The SDK on with sampleRatio 0: how cheap an unsampled request is (the usual production
+// setting is a ratio well below 1).
+const unsampled = createTelemetry({
+  logging: { level: "silent" },
+  tracing: { spanExporter: new DiscardExporter(), sampleRatio: 0 },
+});
+const unsampledHttp = unsampled.http;
+await run({
+  bench: "span+counter+histogram/sdk-unsampled",
+  ours: timeSampler(
+    () =>
+      unsampled.withSpan("GET /threads/:id", attributes, () => {
+        unsampledHttp.requestsTotal.inc(labels);
+        unsampledHttp.requestDuration.observe(labels, 0.012);
+        return work();
+      }),
+    { timeMs },
+  ),
+  baselines: { raw: timeSampler(() => work(), { timeMs }) },
+});
+await unsampled.shutdown();
+
 // A log line inside an active span (trace_id/span_id injected, redaction on) vs plain pino.
 const ours = createLogger({ env: "production", destination: sink });
 const plain = pino({}, sink);
