@@ -12,13 +12,41 @@ import { type TelemetryConfig, telemetryConfigSchema } from "./config.ts";
 import type { Metrics } from "./metrics/metrics.ts";
 import { createTelemetry, type Telemetry, type TelemetryOptions } from "./telemetry.ts";
 
-/** Where modules find the app's {@link Telemetry}: logger, tracer, metrics, instruments. */
+/**
+ * Where modules find the app's {@link Telemetry}: logger, tracer, metrics, instruments.
+ *
+ * @example
+ * ```ts
+ * const { http, withSpan } = host.services.resolve(TelemetryToken);
+ * ```
+ */
 export const TelemetryToken: Token<Telemetry> = token<Telemetry>("Telemetry");
-/** Where modules find the app's OpenTelemetry `Tracer`. */
+/**
+ * Where modules find the app's OpenTelemetry `Tracer`.
+ *
+ * @example
+ * ```ts
+ * const span = host.services.resolve(TracerToken).startSpan("cache.warm");
+ * ```
+ */
 export const TracerToken: Token<Tracer> = token<Tracer>("Tracer");
-/** Where modules find the app's metrics registry. */
+/**
+ * Where modules find the app's metrics registry.
+ *
+ * @example
+ * ```ts
+ * services.addSingleton(Mailer, { deps: [MetricsToken], useFactory: (metrics) => new Mailer(metrics) });
+ * ```
+ */
 export const MetricsToken: Token<Metrics> = token<Metrics>("Metrics");
-/** Where modules find an OpenTelemetry `Meter` whose instruments are scraped with the rest. */
+/**
+ * Where modules find an OpenTelemetry `Meter` whose instruments are scraped with the rest.
+ *
+ * @example
+ * ```ts
+ * host.services.resolve(MeterToken).createCounter("cache.hits").add(1);
+ * ```
+ */
 export const MeterToken: Token<Meter> = token<Meter>("Meter");
 
 /** Options merged with the config section: the section's values win, section by section. */

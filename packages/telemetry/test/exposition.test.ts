@@ -261,6 +261,29 @@ describe("metricsEndpoint", () => {
     expect(problems[0]!.message).toContain("pool is gone");
   });
 
+  it("a failing observable next to a slow one is not an unhandled rejection", async () => {
+    const unhandled: unknown[] = [];
+    const onUnhandled = (reason: unknown): void => void unhandled.push(reason);
+    process.on("unhandledRejection", onUnhandled);
+    try {
+      const metrics = createMetrics();
+      metrics.observableGauge("slow", { help: "s" }, async (r) => {
+        for (let i = 0; i < 5; i++) await new Promise<void>((done) => setImmediate(done));
+        r.observe(1);
+      });
+      metrics.observableGauge("fails_fast", { help: "f" }, () => {
+        throw new Error("fails fast");
+      });
+      const body = (await metrics.exposition()).body;
+      await new Promise<void>((done) => setImmediate(done));
+      expect(body).toContain("slow 1");
+      expect(body).not.toContain("fails_fast ");
+      expect(unhandled).toEqual([]);
+    } finally {
+      process.off("unhandledRejection", onUnhandled);
+    }
+  });
+
   it("applies cardinality limits to observable label sets per scrape", async () => {
     const metrics = createMetrics();
     metrics.observableGauge(

@@ -1,12 +1,26 @@
 import type { Metrics } from "./metrics.ts";
 import type { Counter, Histogram, UpDownCounter } from "./types.ts";
 
-/** Buckets of `http_request_duration_seconds`: 5 ms to 10 s. */
+/**
+ * Buckets of `http_request_duration_seconds`: 5 ms to 10 s.
+ *
+ * @example
+ * ```ts
+ * telemetry({ metrics: { httpBuckets: [...HTTP_DURATION_BUCKETS, 30] } });
+ * ```
+ */
 export const HTTP_DURATION_BUCKETS: readonly number[] = Object.freeze([
   0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10,
 ]);
 
-/** Buckets of `db_query_duration_seconds`: 0.5 ms to 5 s (queries are usually fast). */
+/**
+ * Buckets of `db_query_duration_seconds`: 0.5 ms to 5 s (queries are usually fast).
+ *
+ * @example
+ * ```ts
+ * telemetry({ metrics: { dbBuckets: DB_DURATION_BUCKETS.filter((b) => b <= 1) } });
+ * ```
+ */
 export const DB_DURATION_BUCKETS: readonly number[] = Object.freeze([
   0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5,
 ]);

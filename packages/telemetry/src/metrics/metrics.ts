@@ -1,4 +1,5 @@
 import { TelemetryError } from "../errors.ts";
+import { collectFamilies } from "../internal/collect.ts";
 import { CounterImpl } from "../internal/counter.ts";
 import {
   OPENMETRICS_CONTENT_TYPE,
@@ -26,7 +27,14 @@ import type {
   UpDownCounter,
 } from "./types.ts";
 
-/** The Prometheus default buckets, in seconds. */
+/**
+ * The Prometheus default buckets, in seconds (5 ms to 10 s), used when none are given.
+ *
+ * @example
+ * ```ts
+ * metrics.histogram("job_seconds", { help: "Job time", buckets: [...DEFAULT_BUCKETS, 30, 60] });
+ * ```
+ */
 export const DEFAULT_BUCKETS: readonly number[] = Object.freeze([
   0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10,
 ]);
@@ -249,9 +257,8 @@ class MetricsRegistry implements Metrics {
     return () => this.#collectors.delete(collector);
   }
 
-  async collect(): Promise<MetricFamilySnapshot[]> {
-    const families: MetricFamilySnapshot[] = [];
-    const failed = (metric: string, error: unknown): void => {
+  collect(): Promise<MetricFamilySnapshot[]> {
+    return collectFamilies(this.#instruments, this.#collectors, (metric, error) => {
       this.#collectErrors.inc({ metric });
       this.#onProblem(
         new TelemetryError(
@@ -260,46 +267,7 @@ class MetricsRegistry implements Metrics {
           { cause: error },
         ),
       );
-    };
-    // Observable callbacks run first, so refusals and failures they cause show in this scrape.
-    const pending: [string, Promise<MetricFamilySnapshot>][] = [];
-    for (const [name, instrument] of this.#instruments) {
-      if (instrument.kind.startsWith("observable")) {
-        pending.push([name, Promise.resolve().then(() => instrument.collect())]);
-      }
-    }
-    const observed = new Map<string, MetricFamilySnapshot>();
-    for (const [name, p] of pending) {
-      try {
-        observed.set(name, await p);
-      } catch (error) {
-        failed(name, error);
-      }
-    }
-    const collected: MetricFamilySnapshot[] = [];
-    for (const collector of this.#collectors) {
-      try {
-        collected.push(...(await collector()));
-      } catch (error) {
-        failed("<collector>", error);
-      }
-    }
-    for (const [name, instrument] of this.#instruments) {
-      if (instrument.kind.startsWith("observable")) {
-        const family = observed.get(name);
-        if (family !== undefined) families.push(family);
-      } else {
-        families.push(instrument.collect() as MetricFamilySnapshot);
-      }
-    }
-    const taken = new Set(families.map((f) => f.name));
-    for (const family of collected) {
-      if (!taken.has(family.name)) {
-        taken.add(family.name);
-        families.push(family);
-      }
-    }
-    return families;
+    });
   }
 
   async exposition(accept?: string): Promise<Exposition> {
