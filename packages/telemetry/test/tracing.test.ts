@@ -111,6 +111,33 @@ describe("withSpan", () => {
   });
 });
 
+describe("the host's tracer", () => {
+  it("startActiveSpan in all three forms activates the span for nested withSpan calls", async () => {
+    const t = memoryTelemetry();
+    const parent = extractTraceContext({
+      traceparent: "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01",
+    });
+    t.tracer.startActiveSpan("plain", (span) => {
+      withSpan("plain.child", {}, () => {});
+      span.end();
+    });
+    await t.tracer.startActiveSpan("with-options", { kind: SpanKind.CONSUMER }, async (span) => {
+      await withSpan("options.child", {}, () => turns(1));
+      span.end();
+    });
+    t.tracer.startActiveSpan("with-context", {}, parent, (span) => span.end());
+    const spans = await finished(t);
+    expect(byName(spans, "plain.child").parentSpanContext?.spanId).toBe(
+      byName(spans, "plain").spanContext().spanId,
+    );
+    expect(byName(spans, "options.child").parentSpanContext?.spanId).toBe(
+      byName(spans, "with-options").spanContext().spanId,
+    );
+    expect(byName(spans, "with-options").kind).toBe(SpanKind.CONSUMER);
+    expect(byName(spans, "with-context").parentSpanContext?.spanId).toBe("b7ad6b7169203331");
+  });
+});
+
 describe("context across await", () => {
   it("keeps each flow's span through interleaved awaits", async () => {
     const t = memoryTelemetry();
