@@ -1,6 +1,8 @@
 import { type DextModule, type Host, type Token, token } from "@dext/core-di";
+import { metricsEndpoint, TelemetryToken } from "@dext/telemetry";
 import { mergeOptions, type WebConfig, webConfigSchema } from "./internal/config-schema.ts";
 import { noInstrumentation } from "./internal/instrumentation.ts";
+import { telemetryInstrumentation } from "./internal/telemetry-instrumentation.ts";
 import { WebRuntime } from "./internal/web-runtime.ts";
 import { WebRoutesToken } from "./routes-token.ts";
 import type { RouteGroup } from "./routing/route-group.ts";
@@ -42,7 +44,14 @@ export function web(options: WebOptions = {}): WebModule {
       await runtime.start(host, {
         root: host.services.tryResolve(AppRoutesToken),
         moduleGroups: host.services.resolveAll(WebRoutesToken),
-        instrumentation: () => noInstrumentation,
+        instrumentation: (h) => {
+          const t = h.services.tryResolve(TelemetryToken);
+          return t ? telemetryInstrumentation(t) : noInstrumentation;
+        },
+        metrics: (h) => {
+          const t = h.services.tryResolve(TelemetryToken);
+          return t ? metricsEndpoint(t.metrics) : undefined;
+        },
       });
     },
     async stop() {

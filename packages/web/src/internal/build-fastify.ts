@@ -120,7 +120,7 @@ export async function buildFastify(input: BuildInput): Promise<FastifyInstance> 
         instrumentation.begin(request, reply);
     }
     const state = host.state;
-    if (!gate || state === "Running" || request.routeOptions.config?.dextHealth === true) {
+    if (!gate || state === "Running" || request.routeOptions.config?.dextBypassGate === true) {
       if (state === "Stopping") reply.header("connection", "close");
       return done();
     }

@@ -3,8 +3,8 @@ import type { RouteDefinition } from "../routing/route-definition.ts";
 // Route config keys this layer sets on the fastify routes it registers.
 declare module "fastify" {
   interface FastifyContextConfig {
-    /** Health routes bypass the lifecycle gate. */
-    dextHealth?: boolean;
+    /** Health and metrics routes bypass the lifecycle gate. */
+    dextBypassGate?: boolean;
     /** The declaration a Dext route was mounted from. */
     dextRoute?: RouteDefinition;
     /** Answers 405 for a known path. */

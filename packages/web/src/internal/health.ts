@@ -56,7 +56,7 @@ export function registerHealthRoutes(
   renderer: ProblemRenderer,
   options: { livePath: string; readyPath: string; checkTimeoutMs: number },
 ): void {
-  const config = { dextHealth: true };
+  const config = { dextBypassGate: true };
   fastify.get(options.livePath, { config }, async (request, reply) => {
     return reply
       .header("cache-control", "no-store")

@@ -22,9 +22,10 @@ export class LazyLogger implements Logger {
   }
 
   #log(level: Level, a: object | string, b?: string): void {
-    const target = this.#get()[level] as (x: unknown, y?: string) => void;
-    if (b === undefined) target(a);
-    else target(a, b);
+    const logger = this.#get();
+    // pino's methods read `this`.
+    if (b === undefined) (logger[level] as (x: unknown) => void).call(logger, a);
+    else (logger[level] as (x: unknown, y: string) => void).call(logger, a, b);
   }
 
   trace(a: object | string, b?: string): void {

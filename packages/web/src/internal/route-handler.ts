@@ -68,10 +68,18 @@ class RequestLife {
   aborted = false;
   #disposed = false;
 
-  constructor(ctx: RequestContextImpl, reply: FastifyReply, logger: Logger) {
+  readonly instrumentation: Instrumentation;
+
+  constructor(
+    ctx: RequestContextImpl,
+    reply: FastifyReply,
+    logger: Logger,
+    instrumentation: Instrumentation,
+  ) {
     this.ctx = ctx;
     this.reply = reply;
     this.logger = logger;
+    this.instrumentation = instrumentation;
   }
 
   readonly onClose = (): void => {
@@ -79,6 +87,19 @@ class RequestLife {
     if (!this.reply.raw.writableFinished) {
       this.aborted = true;
       this.ctx.abort(new DOMException("the client closed the connection", "AbortError"));
+      const request = this.ctx.raw.request;
+      request.log.info({ route: this.ctx.route.fullPath }, "request aborted by the client");
+      if (this.instrumentation.enabled) {
+        // fastify's onResponse never runs for these; 499 is the usual "client closed" status.
+        this.instrumentation.end((request as unknown as Record<symbol, unknown>)[kState], {
+          method: request.method,
+          route: this.ctx.route.fullPath,
+          status: 499,
+          durationMs: this.reply.elapsedTime,
+          aborted: true,
+          error: undefined,
+        });
+      }
     }
     this.#maybeDispose();
   };
@@ -124,7 +145,7 @@ export function createRouteHandler(
   return async function dextRoute(request: FastifyRequest, reply: FastifyReply) {
     const scope = env.provider.createScope();
     const ctx = new RequestContextImpl(request, reply, def, scope, host);
-    const life = new RequestLife(ctx, reply, env.logger);
+    const life = new RequestLife(ctx, reply, env.logger, instrumentation);
     reply.raw.once("close", life.onClose);
     let result: HttpResult | undefined;
     let problem: RenderedProblem | undefined;
@@ -181,6 +202,7 @@ export function createRouteHandler(
       problem = renderer.fromError(error, request);
       if (problem.status >= 500) {
         request.log.error({ err: error, route: def.fullPath }, "request failed");
+        instrumentation.fail((request as unknown as Record<symbol, unknown>)[kState], error);
       }
     }
     if (host.state === "Stopping") reply.header("connection", "close");

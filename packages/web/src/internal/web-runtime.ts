@@ -16,11 +16,20 @@ import { ProblemRenderer } from "./problem-renderer.ts";
 import { type ResolvedOptions, resolveOptions } from "./resolved-options.ts";
 import type { PipelineEnv } from "./route-handler.ts";
 
+/** What a metrics scrape answers. */
+export interface MetricsAnswer {
+  readonly status: number;
+  readonly contentType: string;
+  readonly body: string;
+}
+
 /** What the runtime needs from the app and the modules. */
 export interface RuntimeSources {
   readonly root: RouteGroup | undefined;
   readonly moduleGroups: readonly RouteGroup[];
   readonly instrumentation: (host: Host) => Instrumentation;
+  /** The telemetry scrape handler, when telemetry is registered. */
+  readonly metrics: (host: Host) => ((accept?: string) => Promise<MetricsAnswer>) | undefined;
 }
 
 const sleep = (ms: number): Promise<void> =>
@@ -122,6 +131,18 @@ export class WebRuntime {
       logger,
     };
     if (o.health) registerHealthRoutes(fastify, host, renderer, o.health);
+    const scrape = sources.metrics(host);
+    if (scrape && o.metricsPath !== false) {
+      // Scrapes work while starting and stopping too, like health checks.
+      fastify.get(o.metricsPath, { config: { dextBypassGate: true } }, async (request, reply) => {
+        const answer = await scrape(request.headers.accept);
+        return reply
+          .code(answer.status)
+          .type(answer.contentType)
+          .header("cache-control", "no-store")
+          .send(answer.body);
+      });
+    }
     await mountRoutes(fastify, sources.root ?? new RouteGroup(""), sources.moduleGroups, env);
     fastify.register(async (instance) => {
       registerMethodNotAllowed(instance, routes, renderer, {

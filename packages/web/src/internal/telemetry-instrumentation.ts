@@ -1,0 +1,118 @@
+import {
+  contextWithRequestId,
+  extractTraceContext,
+  type HttpInstruments,
+  type Telemetry,
+} from "@dext/telemetry";
+import {
+  type Context,
+  context,
+  type Span,
+  SpanKind,
+  SpanStatusCode,
+  trace,
+} from "@opentelemetry/api";
+import type { FastifyRequest } from "fastify";
+import type { Instrumentation, RequestOutcome } from "./instrumentation.ts";
+
+interface RequestTrace {
+  readonly span: Span | undefined;
+  readonly ctx: Context;
+  fields: Readonly<Record<string, string>> | undefined;
+}
+
+type Bound = {
+  readonly requests: { inc(value?: number): void };
+  readonly duration: { observe(value: number): void };
+  readonly errors: { inc(value?: number): void };
+};
+
+const UNMATCHED = "unmatched";
+
+/**
+ * The instrumentation @dext/telemetry provides: a SERVER span per request named by the route
+ * template (continuing an incoming W3C trace), the request id in the trace context for log
+ * lines, and the HTTP metrics.
+ */
+export function telemetryInstrumentation(telemetry: Telemetry): Instrumentation {
+  const http: HttpInstruments = telemetry.http;
+  const tracing = telemetry.tracingEnabled;
+  const tracer = telemetry.tracer;
+  // Bound series per (method, route, status): the hot path is one map lookup and additions.
+  const bound = new Map<string, Bound>();
+  const series = (method: string, route: string, status: number): Bound => {
+    const key = `${method} ${status} ${route}`;
+    let b = bound.get(key);
+    if (b === undefined) {
+      const labels = { method, route, status: String(status) };
+      b = {
+        requests: http.requestsTotal.labels(labels),
+        duration: http.requestDuration.labels(labels),
+        errors: http.errorsTotal.labels(labels),
+      };
+      bound.set(key, b);
+    }
+    return b;
+  };
+
+  return {
+    enabled: true,
+    begin(request: FastifyRequest): RequestTrace {
+      if (!tracing)
+        return { span: undefined, ctx: contextWithRequestId(request.id), fields: undefined };
+      const parent = extractTraceContext(request.headers);
+      const route = request.routeOptions.url;
+      const span = tracer.startSpan(
+        route ? `${request.method} ${route}` : request.method,
+        {
+          kind: SpanKind.SERVER,
+          attributes: {
+            "http.request.method": request.method,
+            "url.path": request.url.split("?")[0],
+            ...(route ? { "http.route": route } : {}),
+            "client.address": request.ip,
+            "dext.request_id": request.id,
+          },
+        },
+        parent,
+      );
+      return {
+        span,
+        ctx: contextWithRequestId(request.id, trace.setSpan(parent, span)),
+        fields: undefined,
+      };
+    },
+    run<R>(state: unknown, fn: () => R): R {
+      return state === undefined ? fn() : context.with((state as RequestTrace).ctx, fn);
+    },
+    logFields(state: unknown) {
+      const t = state as RequestTrace | undefined;
+      if (t?.span === undefined) return undefined;
+      if (t.fields === undefined) {
+        const sc = t.span.spanContext();
+        t.fields = { trace_id: sc.traceId, span_id: sc.spanId };
+      }
+      return t.fields;
+    },
+    fail(state: unknown, error: unknown) {
+      const span = (state as RequestTrace | undefined)?.span;
+      if (span === undefined) return;
+      span.recordException(error instanceof Error ? error : new Error(String(error)));
+    },
+    end(state: unknown, outcome: RequestOutcome) {
+      const route = outcome.route ?? UNMATCHED;
+      const b = series(outcome.method, route, outcome.status);
+      b.requests.inc();
+      b.duration.observe(outcome.durationMs / 1000);
+      if (outcome.status >= 500) b.errors.inc();
+      const span = (state as RequestTrace | undefined)?.span;
+      if (span === undefined) return;
+      span.setAttribute("http.response.status_code", outcome.status);
+      if (outcome.aborted) span.setAttribute("dext.aborted", true);
+      if (outcome.status >= 500) span.setStatus({ code: SpanStatusCode.ERROR });
+      span.end();
+    },
+    connectionOpened: () => http.activeConnections.inc(),
+    connectionClosed: () => http.activeConnections.dec(),
+  };
+}

@@ -1,0 +1,134 @@
+import { Writable } from "node:stream";
+import { createConfig } from "@dext/core-di";
+import { type Telemetry, TelemetryToken, telemetry } from "@dext/telemetry";
+import { SpanKind } from "@opentelemetry/api";
+import { afterEach, describe, expect, it } from "vitest";
+import { z } from "zod";
+import { createApp, type WebApp } from "../src/index.ts";
+import { deferred } from "./helpers.ts";
+
+let app: WebApp | undefined;
+afterEach(async () => {
+  await app?.close();
+  app = undefined;
+});
+
+function telemetryApp(): { app: WebApp; lines: Record<string, any>[] } {
+  const lines: Record<string, any>[] = [];
+  const destination = new Writable({
+    write(chunk, _enc, done) {
+      for (const l of chunk.toString().split("\n")) if (l) lines.push(JSON.parse(l));
+      done();
+    },
+  });
+  const a = createApp({
+    modules: [
+      telemetry({
+        serviceName: "web-test",
+        tracing: { exporter: "memory" },
+        logging: { level: "info", destination },
+      }),
+    ],
+    config: createConfig({}, { env: "test" }),
+    web: { port: 0, host: "127.0.0.1" },
+  });
+  a.get("/users/:id")
+    .params(z.object({ id: z.coerce.number() }))
+    .handle((ctx, { params }) => {
+      ctx.log.info({ user: params.id }, "loading user");
+      return { id: params.id };
+    });
+  a.get("/boom").handle(() => {
+    throw new Error("kaput");
+  });
+  return { app: a, lines };
+}
+
+const spansOf = async (a: WebApp) => {
+  const t: Telemetry = a.host.services.resolve(TelemetryToken);
+  await t.flush();
+  return t.memoryExporter!.spans;
+};
+
+describe("telemetry", () => {
+  it("opens a SERVER span per request named by the route template, continuing the caller's trace", async () => {
+    ({ app } = telemetryApp());
+    const traceId = "4bf92f3577b34da6a3ce929d0e0e4736";
+    const r = await app.inject({
+      url: "/users/7",
+      headers: { traceparent: `00-${traceId}-00f067aa0ba902b7-01` },
+    });
+    expect(r.statusCode).toBe(200);
+    await app.inject("/boom");
+    await app.inject("/not/there");
+    const spans = await spansOf(app);
+    const user = spans.find((s) => s.name === "GET /users/:id")!;
+    expect(user.kind).toBe(SpanKind.SERVER);
+    expect(user.spanContext().traceId).toBe(traceId);
+    expect(user.parentSpanContext?.spanId).toBe("00f067aa0ba902b7");
+    expect(user.attributes).toMatchObject({
+      "http.request.method": "GET",
+      "http.route": "/users/:id",
+      "url.path": "/users/7",
+      "http.response.status_code": 200,
+    });
+    const boom = spans.find((s) => s.name === "GET /boom")!;
+    expect(boom.status.code).toBe(2);
+    expect(boom.events.some((e) => e.name === "exception")).toBe(true);
+    expect(
+      spans.some((s) => s.name === "GET" && s.attributes["http.response.status_code"] === 404),
+    ).toBe(true);
+  });
+
+  it("counts requests by route template and status, and mounts /metrics", async () => {
+    ({ app } = telemetryApp());
+    await app.inject("/users/1");
+    await app.inject("/users/2");
+    await app.inject("/boom");
+    const m = await app.inject({ url: "/metrics" });
+    expect(m.statusCode).toBe(200);
+    expect(m.headers["content-type"]).toContain("text/plain");
+    expect(m.body).toContain('http_requests_total{method="GET",route="/users/:id",status="200"} 2');
+    expect(m.body).toContain(
+      'http_requests_errors_total{method="GET",route="/boom",status="500"} 1',
+    );
+    expect(m.body).toContain(
+      'http_request_duration_seconds_count{method="GET",route="/users/:id",status="200"} 2',
+    );
+    expect(m.body).not.toContain('route="/users/1"');
+  });
+
+  it("puts the request id and trace ids on the handler's log lines and the request log line", async () => {
+    const made = telemetryApp();
+    app = made.app;
+    const r = await app.inject({ url: "/users/3", headers: { "x-request-id": "ignored" } });
+    const requestId = r.headers["x-request-id"];
+    const [span] = (await spansOf(app)).filter((s) => s.name === "GET /users/:id");
+    const traceId = span!.spanContext().traceId;
+    const handlerLine = made.lines.find((l) => l.msg === "loading user")!;
+    expect(handlerLine).toMatchObject({ reqId: requestId, trace_id: traceId, user: 3 });
+    const requestLine = made.lines.find(
+      (l) => l.msg === "request completed" && l.url === "/users/3",
+    )!;
+    expect(requestLine).toMatchObject({
+      reqId: requestId,
+      trace_id: traceId,
+      route: "/users/:id",
+      statusCode: 200,
+    });
+  });
+
+  it("serves /metrics while the host is still migrating", async () => {
+    ({ app } = telemetryApp());
+    const migrated = deferred();
+    app.host.addStartupTask("Migrating", () => migrated.promise);
+    const starting = app.start({ listen: false });
+    await app.host.waitFor("Migrating");
+    expect((await app.fastify.inject("/users/1")).statusCode).toBe(503);
+    const m = await app.fastify.inject("/metrics");
+    expect(m.statusCode).toBe(200);
+    expect(m.body).toContain('status="503"');
+    migrated.resolve();
+    await starting;
+  });
+});
