@@ -1,5 +1,5 @@
 import type { FastifyCorsOptions } from "@fastify/cors";
-import type { FastifyHelmetOptions } from "@fastify/helmet";
+import type { HelmetOptions } from "helmet";
 import type { OutputFormatter } from "./negotiation/output-formatter.ts";
 
 /** Certificate files for TLS: a PEM pair or a PKCS#12 bundle. */
@@ -85,8 +85,8 @@ export interface WebOptions {
   readonly slowRequestMs?: number;
   /** `@fastify/cors` options, or false (the default) for no CORS. */
   readonly cors?: false | FastifyCorsOptions;
-  /** `@fastify/helmet` options, or false for no security headers (default on). */
-  readonly securityHeaders?: false | FastifyHelmetOptions;
+  /** `helmet` options, or false for no security headers (default on, helmet's defaults). */
+  readonly securityHeaders?: false | HelmetOptions;
   /** Compression settings, or false to turn it off (default on). */
   readonly compression?: false | CompressionOptions;
   /** Extra output formatters; JSON is always available and first unless listed explicitly. */

@@ -3,6 +3,20 @@ import { z } from "zod";
 import type { ProblemFieldError } from "../problem/problem-details.ts";
 import type { InputPart, RouteInput, Schema } from "../routing/route-types.ts";
 
+type CookieRequest = FastifyRequest & {
+  cookies?: Record<string, string | undefined> | null;
+  server: FastifyRequest["server"] & { parseCookie?: (header: string) => Record<string, string> };
+};
+
+/** The request's cookies, parsed on first use (the cookie plugin runs without a hook). */
+export function cookiesOf(request: FastifyRequest): Record<string, string | undefined> {
+  const r = request as CookieRequest;
+  if (r.cookies) return r.cookies;
+  const header = request.headers.cookie;
+  r.cookies = header && r.server.parseCookie ? r.server.parseCookie(header) : {};
+  return r.cookies;
+}
+
 /** The outcome of binding a request: the typed input, or every failing field. */
 export type BindResult =
   | { readonly ok: true; readonly input: RouteInput<unknown, unknown, unknown, unknown, unknown> }
@@ -29,7 +43,7 @@ function raw(part: InputPart, request: FastifyRequest): unknown {
     case "body":
       return request.body;
     case "cookies":
-      return (request as { cookies?: unknown }).cookies ?? {};
+      return cookiesOf(request);
   }
 }
 
@@ -58,7 +72,7 @@ export function bind(
     query: request.query,
     headers: request.headers,
     body: request.body,
-    cookies: (request as { cookies?: unknown }).cookies ?? {},
+    cookies: cookiesOf(request),
   };
   let errors: ProblemFieldError[] | undefined;
   for (const part of present) {
@@ -89,7 +103,7 @@ async function bindAsync(
     query: request.query,
     headers: request.headers,
     body: request.body,
-    cookies: (request as { cookies?: unknown }).cookies ?? {},
+    cookies: cookiesOf(request),
   };
   const errors: ProblemFieldError[] = [];
   for (const part of present) {

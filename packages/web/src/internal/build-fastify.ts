@@ -5,8 +5,6 @@ import fastifyCompress from "@fastify/compress";
 import fastifyCookie from "@fastify/cookie";
 import fastifyCors from "@fastify/cors";
 import fastifyFormbody from "@fastify/formbody";
-import fastifyHelmet from "@fastify/helmet";
-import fastifyMultipart from "@fastify/multipart";
 import Fastify, {
   type FastifyInstance,
   type FastifyReply,
@@ -21,6 +19,7 @@ import { LazyLogger } from "./lazy-logger.ts";
 import type { ProblemRenderer } from "./problem-renderer.ts";
 import type { ResolvedOptions } from "./resolved-options.ts";
 import { kError, kState } from "./route-handler.ts";
+import { securityHeaders } from "./security-headers.ts";
 import { clientErrorHandler, type ServerSettings, serverFactory } from "./server-factory.ts";
 
 const safeRequestId = /^[\w.:@/+=-]{1,128}$/;
@@ -84,28 +83,22 @@ export async function buildFastify(input: BuildInput): Promise<FastifyInstance> 
     socket.once("close", () => instrumentation.connectionClosed());
   });
 
-  await fastify.register(
-    fastifyCookie,
-    raw.cookieSecret ? { secret: [...[raw.cookieSecret].flat()] } : {},
-  );
+  // Cookies are parsed when a route binds or reads them, not on every request.
+  await fastify.register(fastifyCookie, {
+    hook: false,
+    ...(raw.cookieSecret ? { secret: [...[raw.cookieSecret].flat()] } : {}),
+  });
   await fastify.register(fastifyFormbody);
-  if (raw.multipart !== false) {
-    await fastify.register(fastifyMultipart, {
-      attachFieldsToBody: "keyValues",
-      limits: {
-        files: 0,
-        fields: raw.multipart?.fields ?? 1000,
-        fieldSize: raw.multipart?.fieldSizeLimit ?? options.bodyLimit,
-      },
-    });
-  }
   if (raw.cors) await fastify.register(fastifyCors, raw.cors);
-  if (raw.securityHeaders !== false) {
-    await fastify.register(fastifyHelmet, { global: true, ...raw.securityHeaders });
-  }
+  const security =
+    raw.securityHeaders === false ? undefined : securityHeaders(raw.securityHeaders ?? {});
+  const fixedHeaders = security?.fixed;
+  const applyHeaders = security?.apply;
   if (raw.compression !== false) {
     await fastify.register(fastifyCompress, {
       global: true,
+      // Compressed request bodies are rare for an API; not checking every request for them is not.
+      globalDecompression: false,
       zlib: flushingZlib,
       threshold: raw.compression?.threshold ?? 1024,
       ...(raw.compression?.encodings ? { encodings: [...raw.compression.encodings] } : {}),
@@ -115,6 +108,8 @@ export async function buildFastify(input: BuildInput): Promise<FastifyInstance> 
   const gate = options.lifecycleGate;
   fastify.addHook("onRequest", (request, reply, done) => {
     reply.header(header, request.id);
+    if (fixedHeaders !== undefined) reply.headers(fixedHeaders);
+    else if (applyHeaders !== undefined) applyHeaders(request.raw, reply.raw);
     if (instrumentation.enabled) {
       (request.raw as unknown as StateBag)[kState] = (request as unknown as StateBag)[kState] =
         instrumentation.begin(request, reply);
@@ -157,7 +152,8 @@ export async function buildFastify(input: BuildInput): Promise<FastifyInstance> 
         error: bag[kError],
       });
     }
-    if (options.requestLog || (options.slowRequestMs > 0 && durationMs > options.slowRequestMs)) {
+    const slow = options.slowRequestMs > 0 && durationMs > options.slowRequestMs;
+    if (slow || (options.requestLog && infoEnabled(logger))) {
       logRequest(logger, options, request, reply, durationMs, route, instrumentation);
     }
     done();
@@ -188,6 +184,11 @@ export async function buildFastify(input: BuildInput): Promise<FastifyInstance> 
 
   return fastify;
 }
+
+type LevelAware = Logger & { isLevelEnabled?: (level: string) => boolean };
+
+// pino says whether a level is on: skip building the line when it would be dropped anyway.
+const infoEnabled = (logger: LevelAware): boolean => logger.isLevelEnabled?.("info") ?? true;
 
 function logRequest(
   logger: Logger,

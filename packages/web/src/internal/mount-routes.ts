@@ -37,6 +37,8 @@ function inGroupContext(plugin: FastifyPlugin): FastifyPluginCallback<any> {
   return wrapped;
 }
 
+const bodyMethods: ReadonlySet<HttpMethod> = new Set(["POST", "PUT", "PATCH"]);
+
 const joinPath = (prefix: string, path: string): string =>
   prefix === "" ? path : path === "/" ? prefix : `${prefix}${path}`;
 
@@ -98,13 +100,23 @@ async function mountGroupContent(
     else await step.fn(instance);
   }
   const mine = [...chain, ...group.middleware];
-  for (const def of group.routes) {
-    instance.route({
+  const add = (target: FastifyInstance, def: MutableRouteDefinition): void => {
+    target.route({
       method: def.method,
       url: def.path,
       handler: createRouteHandler(def, mine, env),
       ...(def.bodyLimit !== undefined ? { bodyLimit: def.bodyLimit } : {}),
       config: { dextRoute: def },
+    });
+  };
+  const withBody = group.routes.filter((d) => bodyMethods.has(d.method));
+  for (const def of group.routes) if (!bodyMethods.has(def.method)) add(instance, def);
+  if (withBody.length > 0) {
+    // Body parsers with per-request hooks (multipart) live in a child context holding only the
+    // routes that take a body; it inherits everything the group registered above.
+    instance.register(async (bodies) => {
+      await env.registerBodyParsers(bodies);
+      for (const def of withBody) add(bodies, def);
     });
   }
   for (const child of group.groups) mountGroup(instance, child, mine, env);

@@ -1,11 +1,12 @@
 import { type Host, type Logger, runInScope, type ServiceProvider } from "@dext/core-di";
-import type { FastifyReply, FastifyRequest, RouteHandlerMethod } from "fastify";
+import type { FastifyInstance, FastifyReply, FastifyRequest, RouteHandlerMethod } from "fastify";
 import { WebError } from "../errors.ts";
 import type { Middleware } from "../middleware.ts";
 import { problemTypes } from "../problem/problem-details.ts";
 import type { HttpResult } from "../results/http-result.ts";
 import type { MutableRouteDefinition } from "../routing/route-definition.ts";
 import { bind, presentParts } from "./binding.ts";
+import { Deadlines, tickFor } from "./deadlines.ts";
 import type { Instrumentation } from "./instrumentation.ts";
 import { type RenderedProblem, replyAlreadySent } from "./problem-renderer.ts";
 import { RequestContextImpl } from "./request-context-impl.ts";
@@ -20,19 +21,22 @@ export interface PipelineEnv extends SendEnv {
   readonly retryAfterSeconds: number;
   readonly instrumentation: Instrumentation;
   readonly logger: Logger;
+  /** Registers the body parsers only routes with bodies need (multipart). */
+  readonly registerBodyParsers: (instance: FastifyInstance) => Promise<void>;
 }
 
 /** Per-request telemetry state and the outcome the request log reads. */
 export const kState: unique symbol = Symbol("dext.telemetry");
 export const kError: unique symbol = Symbol("dext.error");
 
-type Run = (ctx: RequestContextImpl, input: unknown) => Promise<HttpResult>;
+type Run = (ctx: RequestContextImpl, input: unknown) => unknown;
+
+const isThenable = (v: unknown): v is PromiseLike<unknown> =>
+  v !== null && typeof v === "object" && typeof (v as { then?: unknown }).then === "function";
 
 function compose(middleware: readonly Middleware[], def: MutableRouteDefinition): Run {
   const handler = def.handler!;
-  if (middleware.length === 0) {
-    return async (ctx, input) => toResult(await handler(ctx, input));
-  }
+  if (middleware.length === 0) return handler as Run;
   return (ctx, input) => {
     let last = -1;
     const dispatch = async (i: number): Promise<HttpResult> => {
@@ -142,6 +146,33 @@ export function createRouteHandler(
       request,
     );
 
+  const deadlines = timeoutMs > 0 ? new Deadlines(tickFor(timeoutMs)) : undefined;
+
+  // Waits for an async handler, or for its deadline, whichever comes first.
+  const settleOrTimeout = (
+    work: PromiseLike<unknown>,
+    life: RequestLife,
+  ): Promise<HttpResult | typeof TIMED_OUT> =>
+    new Promise((resolve, reject) => {
+      const deadline = deadlines!.add(timeoutMs, () => {
+        life.ctx.abort(new DOMException(`handler timeout (${timeoutMs} ms)`, "TimeoutError"));
+        life.settle();
+        resolve(TIMED_OUT);
+      });
+      work.then(
+        (r) => {
+          deadlines!.cancel(deadline);
+          life.settle();
+          resolve(toResult(r));
+        },
+        (e: unknown) => {
+          deadlines!.cancel(deadline);
+          life.settle();
+          reject(e);
+        },
+      );
+    });
+
   return async function dextRoute(request: FastifyRequest, reply: FastifyReply) {
     const scope = env.provider.createScope();
     const ctx = new RequestContextImpl(request, reply, def, scope, host);
@@ -167,30 +198,18 @@ export function createRouteHandler(
       } else {
         const input = bound.input;
         const state = (request as unknown as Record<symbol, unknown>)[kState];
-        const work = instrumentation.run(state, () => runInScope(scope, () => run(ctx, input)));
-        if (timeoutMs > 0) {
-          let timer: NodeJS.Timeout | undefined;
-          const timeout = new Promise<typeof TIMED_OUT>((resolve) => {
-            timer = setTimeout(resolve, timeoutMs, TIMED_OUT);
-          });
-          work.then(
-            () => life.settle(),
-            () => life.settle(),
-          );
-          try {
-            const r = await Promise.race([work, timeout]);
-            if (r === TIMED_OUT) {
-              ctx.abort(new DOMException(`handler timeout (${timeoutMs} ms)`, "TimeoutError"));
-              life.settle();
-              work.catch(() => {});
-              problem = timeoutProblem(request);
-            } else result = r;
-          } finally {
-            clearTimeout(timer);
-          }
+        const value = instrumentation.run(state, () => runInScope(scope, () => run(ctx, input)));
+        if (!isThenable(value)) {
+          // A synchronous handler: no promise, no deadline.
+          life.settle();
+          result = toResult(value);
+        } else if (deadlines) {
+          const r = await settleOrTimeout(value, life);
+          if (r === TIMED_OUT) problem = timeoutProblem(request);
+          else result = r;
         } else {
           try {
-            result = await work;
+            result = toResult(await value);
           } finally {
             life.settle();
           }

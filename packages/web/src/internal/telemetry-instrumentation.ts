@@ -29,6 +29,11 @@ type Bound = {
 
 const UNMATCHED = "unmatched";
 
+const pathOf = (url: string): string => {
+  const q = url.indexOf("?");
+  return q === -1 ? url : url.slice(0, q);
+};
+
 /**
  * The instrumentation @dext/telemetry provides: a SERVER span per request named by the route
  * template (continuing an incoming W3C trace), the request id in the trace context for log
@@ -66,13 +71,13 @@ export function telemetryInstrumentation(telemetry: Telemetry): Instrumentation 
         route ? `${request.method} ${route}` : request.method,
         {
           kind: SpanKind.SERVER,
-          attributes: {
-            "http.request.method": request.method,
-            "url.path": request.url.split("?")[0],
-            ...(route ? { "http.route": route } : {}),
-            "client.address": request.ip,
-            "dext.request_id": request.id,
-          },
+          attributes: route
+            ? {
+                "http.request.method": request.method,
+                "http.route": route,
+                "url.path": pathOf(request.url),
+              }
+            : { "http.request.method": request.method, "url.path": pathOf(request.url) },
         },
         parent,
       );

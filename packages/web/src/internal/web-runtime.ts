@@ -1,6 +1,7 @@
 import type { AddressInfo } from "node:net";
 import type { SecureContextOptions } from "node:tls";
 import { type Host, type Logger, LoggerToken } from "@dext/core-di";
+import fastifyMultipart from "@fastify/multipart";
 import type { FastifyInstance } from "fastify";
 import { WebError } from "../errors.ts";
 import { jsonFormatter, type OutputFormatter } from "../negotiation/output-formatter.ts";
@@ -129,6 +130,18 @@ export class WebRuntime {
       retryAfterSeconds: o.retryAfterSeconds,
       instrumentation,
       logger,
+      registerBodyParsers: async (instance) => {
+        const multipart = this.options.multipart;
+        if (multipart === false) return;
+        await instance.register(fastifyMultipart, {
+          attachFieldsToBody: "keyValues",
+          limits: {
+            files: 0,
+            fields: multipart?.fields ?? 1000,
+            fieldSize: multipart?.fieldSizeLimit ?? o.bodyLimit,
+          },
+        });
+      },
     };
     if (o.health) registerHealthRoutes(fastify, host, renderer, o.health);
     const scrape = sources.metrics(host);

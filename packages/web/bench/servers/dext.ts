@@ -1,0 +1,43 @@
+// Our side: createApp, a zod-validated route, a scoped service from DI; telemetry on unless
+// TELEMETRY=0, the lifecycle gate on unless GATE=0. Security headers are off unless
+// SECURITY_HEADERS=1, so the response is the same bytes the baselines send.
+import { createConfig, jsonLogger, token } from "@dext/core-di";
+import { TelemetryToken, telemetry } from "@dext/telemetry";
+import { createApp } from "../../src/index.ts";
+import { announce, UserParams, UserService } from "./shared.ts";
+
+const withTelemetry = process.env.TELEMETRY !== "0";
+const Users = token<UserService>("UserService");
+
+const app = createApp({
+  modules: withTelemetry
+    ? [
+        telemetry({
+          serviceName: "bench",
+          logging: { level: "warn" },
+          tracing: { exporter: "memory" },
+        }),
+      ]
+    : [],
+  logger: jsonLogger({ level: "warn" }),
+  config: createConfig({}, { env: "production" }),
+  services: (s) => s.addScoped(Users, { useFactory: () => new UserService() }),
+  web: {
+    port: 0,
+    host: "127.0.0.1",
+    lifecycleGate: process.env.GATE !== "0",
+    ...(process.env.SECURITY_HEADERS === "1" ? {} : { securityHeaders: false }),
+  },
+});
+
+app
+  .get("/users/:id")
+  .params(UserParams)
+  .handle((ctx, { params }) => ctx.resolve(Users).find(params.id));
+
+const url = await app.listen();
+// Spans go to an in-memory exporter; emptying it models a sink that costs nothing to receive.
+const sink = app.host.services.tryResolve(TelemetryToken)?.memoryExporter;
+if (sink) setInterval(() => sink.reset(), 500).unref();
+announce(Number(new URL(url).port));
+await app.run({ exit: true });
