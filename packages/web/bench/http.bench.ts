@@ -57,6 +57,7 @@ const sides = {
   dextNoGate: server("dext.ts", { TELEMETRY: "0", GATE: "0" }),
   dextSecurity: server("dext.ts", { TELEMETRY: "0", SECURITY_HEADERS: "1" }),
   fastify: server("fastify.ts"),
+  fastifyTelemetry: server("fastify-telemetry.ts"),
   nodeHttp: server("node-http.ts"),
   nestjs: server("nestjs.mjs"),
 };
@@ -68,7 +69,16 @@ try {
   const peers = { fastify: sides.fastify, "node-http": sides.nodeHttp, nestjs: sides.nestjs };
   const bare = (s: Side): Side => ({ sample: s.sample });
   const baselines = Object.fromEntries(Object.entries(peers).map(([k, v]) => [k, bare(v)]));
-  lines.push(...(await compare({ bench: "get-user", ours: bare(sides.dext), baselines, rounds })));
+  // get-user also against fastify doing the same tracing and metrics by hand.
+  const withTelemetry = { ...baselines, "fastify-telemetry": bare(sides.fastifyTelemetry) };
+  lines.push(
+    ...(await compare({
+      bench: "get-user",
+      ours: bare(sides.dext),
+      baselines: withTelemetry,
+      rounds,
+    })),
+  );
   lines.push(
     ...(await compare({
       bench: "get-user-no-telemetry",

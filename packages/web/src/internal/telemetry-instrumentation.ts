@@ -7,6 +7,7 @@ import {
 import {
   type Context,
   context,
+  ROOT_CONTEXT,
   type Span,
   SpanKind,
   SpanStatusCode,
@@ -65,7 +66,12 @@ export function telemetryInstrumentation(telemetry: Telemetry): Instrumentation 
     begin(request: FastifyRequest): RequestTrace {
       if (!tracing)
         return { span: undefined, ctx: contextWithRequestId(request.id), fields: undefined };
-      const parent = extractTraceContext(request.headers);
+      const h = request.headers;
+      // Most requests carry no trace headers: skip the propagator for them.
+      const parent =
+        h.traceparent === undefined && h.baggage === undefined
+          ? ROOT_CONTEXT
+          : extractTraceContext(h);
       const route = request.routeOptions.url;
       const span = tracer.startSpan(
         route ? `${request.method} ${route}` : request.method,

@@ -1,0 +1,53 @@
+// Bare fastify with the same logic and the same telemetry written by hand: a SERVER span per
+// request and the HTTP metrics from @dext/telemetry. Shows what our layer adds on top of
+// telemetry itself.
+import { createTelemetry } from "@dext/telemetry";
+import { context, type Span, SpanKind, trace } from "@opentelemetry/api";
+import Fastify from "fastify";
+import { announce, UserParams, UserService } from "./shared.ts";
+
+const t = createTelemetry({
+  serviceName: "bench",
+  logging: { level: "warn" },
+  tracing: { exporter: "memory" },
+});
+setInterval(() => t.memoryExporter?.reset(), 500).unref();
+const spans = new WeakMap<object, Span>();
+
+const app = Fastify({ logger: false });
+app.addHook("onRequest", (request, _reply, done) => {
+  const route = request.routeOptions.url ?? "";
+  spans.set(
+    request,
+    t.tracer.startSpan(`${request.method} ${route}`, {
+      kind: SpanKind.SERVER,
+      attributes: { "http.request.method": request.method, "http.route": route },
+    }),
+  );
+  done();
+});
+app.addHook("onResponse", (request, reply, done) => {
+  const labels = {
+    method: request.method,
+    route: request.routeOptions.url ?? "",
+    status: String(reply.statusCode),
+  };
+  t.http.requestsTotal.inc(labels);
+  t.http.requestDuration.observe(labels, reply.elapsedTime / 1000);
+  const span = spans.get(request);
+  span?.setAttribute("http.response.status_code", reply.statusCode);
+  span?.end();
+  done();
+});
+app.get("/users/:id", async (request, reply) => {
+  const span = spans.get(request)!;
+  return context.with(trace.setSpan(context.active(), span), () => {
+    const parsed = UserParams.safeParse(request.params);
+    if (!parsed.success) return reply.code(400).send({ error: parsed.error.issues });
+    return new UserService().find(parsed.data.id);
+  });
+});
+await app.listen({ port: 0, host: "127.0.0.1" });
+announce((app.server.address() as { port: number }).port);
+for (const s of ["SIGTERM", "SIGINT"] as const)
+  process.on(s, () => app.close().then(() => process.exit(0)));
