@@ -3,8 +3,7 @@ import type { WebOptions } from "../web-options.ts";
 
 const ms = z.number().int().min(0);
 
-/** The serializable part of {@link WebOptions}, as the `web` config section may set it. */
-export const webConfigSchema = z
+const schema = z
   .object({
     port: z.number().int().min(0).max(65535),
     host: z.string().min(1),
@@ -72,8 +71,52 @@ export const webConfigSchema = z
   .partial()
   .strict();
 
-/** What the `web` config section holds once validated. */
-export type WebConfig = z.output<typeof webConfigSchema>;
+type Opt<T> = T | undefined;
+
+/** What the `web` config section may set: the serializable part of {@link WebOptions}. */
+export interface WebConfig {
+  readonly port?: Opt<number>;
+  readonly host?: Opt<string>;
+  readonly bodyLimit?: Opt<number>;
+  readonly handlerTimeoutMs?: Opt<number>;
+  readonly handlerTimeoutStatus?: Opt<503 | 504>;
+  readonly requestTimeoutMs?: Opt<number>;
+  readonly keepAliveTimeoutMs?: Opt<number>;
+  readonly headersTimeoutMs?: Opt<number>;
+  readonly maxHeaderSize?: Opt<number>;
+  readonly trustProxy?: Opt<boolean | number | string | string[]>;
+  readonly trustRequestId?: Opt<boolean>;
+  readonly requestIdHeader?: Opt<string>;
+  readonly requestLog?: Opt<boolean>;
+  readonly slowRequestMs?: Opt<number>;
+  readonly notAcceptable?: Opt<"problem" | "fallback">;
+  readonly retryAfterSeconds?: Opt<number>;
+  readonly problemBaseUri?: Opt<string>;
+  readonly development?: Opt<boolean>;
+  readonly lifecycleGate?: Opt<boolean>;
+  readonly metricsPath?: Opt<string | false>;
+  readonly compression?: Opt<
+    false | { threshold?: Opt<number>; encodings?: Opt<("zstd" | "br" | "gzip" | "deflate")[]> }
+  >;
+  readonly health?: Opt<
+    false | { livePath?: Opt<string>; readyPath?: Opt<string>; checkTimeoutMs?: Opt<number> }
+  >;
+  readonly shutdown?: Opt<{ delayMs?: Opt<number>; drainTimeoutMs?: Opt<number> }>;
+  readonly https?: Opt<
+    | {
+        certFile: string;
+        keyFile: string;
+        caFile?: Opt<string>;
+        http2?: Opt<boolean>;
+        watch?: Opt<boolean>;
+      }
+    | { pfxFile: string; passphrase?: Opt<string>; http2?: Opt<boolean>; watch?: Opt<boolean> }
+  >;
+  readonly cookieSecret?: Opt<string | string[]>;
+}
+
+/** Validates the `web` config section (unknown keys are errors, so typos are caught). */
+export const webConfigSchema: z.ZodType<WebConfig> = schema;
 
 const isObject = (v: unknown): v is Record<string, unknown> =>
   v !== null && typeof v === "object" && !Array.isArray(v);
