@@ -165,6 +165,25 @@ describe("baseline hygiene", () => {
     expect((await fetch(`${base}/x`)).status).toBe(200);
   });
 
+  it("reports a taken port as WEB_LISTEN_FAILED", async () => {
+    app = testApp();
+    app.get("/x").handle(() => 1);
+    const port = Number(new URL(await app.listen()).port);
+    const second = createApp({
+      logger: silentLogger,
+      shutdownTimeoutMs: 200,
+      config: createConfig({}, { env: "test" }),
+      web: { port, host: "127.0.0.1" },
+    });
+    const error = (await second.listen().catch((e: unknown) => e)) as {
+      code: string;
+      cause: { code: string; message: string };
+    };
+    expect(error.code).toBe("HOST_STARTUP_FAILED");
+    expect(error.cause.code).toBe("WEB_LISTEN_FAILED");
+    expect(error.cause.message).toContain(`127.0.0.1:${port}`);
+  });
+
   it("reads its settings from the web config section, over the code defaults", async () => {
     app = createApp({
       logger: silentLogger,

@@ -75,6 +75,21 @@ describe("fluent routes", () => {
     expect(def.extensions.get("rateLimit")).toEqual({ limit: 10 });
   });
 
+  it("lists every declaration with its full path for API documents", () => {
+    app = testApp();
+    app.get("/health-of-app").handle(() => 1);
+    app.group("/api", (api) => {
+      api
+        .post("/")
+        .summary("root post")
+        .handle(() => 1);
+      api.group("/v1", (v1) => v1.get("/threads/:id").handle(() => 1));
+    });
+    expect(
+      app.definitions().map((d) => `${d.method} ${d.fullPath} ${d.summary ?? ""}`.trim()),
+    ).toEqual(["GET /health-of-app", "POST /api root post", "GET /api/v1/threads/:id"]);
+  });
+
   it("nests groups with prefixes and runs their middleware outside in", async () => {
     app = testApp();
     const order: string[] = [];

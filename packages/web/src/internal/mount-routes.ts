@@ -3,7 +3,7 @@ import { WebError } from "../errors.ts";
 import type { Middleware } from "../middleware.ts";
 import { problemTypes } from "../problem/problem-details.ts";
 import type { MutableRouteDefinition } from "../routing/route-definition.ts";
-import type { FastifyPlugin, RouteGroup } from "../routing/route-group.ts";
+import { type FastifyPlugin, joinPath, type RouteGroup } from "../routing/route-group.ts";
 import type { HttpMethod } from "../routing/route-types.ts";
 import type { ProblemRenderer } from "./problem-renderer.ts";
 import { createRouteHandler, type PipelineEnv } from "./route-handler.ts";
@@ -38,9 +38,6 @@ function inGroupContext(plugin: FastifyPlugin): FastifyPluginCallback<any> {
 }
 
 const bodyMethods: ReadonlySet<HttpMethod> = new Set(["POST", "PUT", "PATCH"]);
-
-const joinPath = (prefix: string, path: string): string =>
-  prefix === "" ? path : path === "/" ? prefix : `${prefix}${path}`;
 
 /** Every declared route with its full path, for duplicate checks and 405 answers. */
 export interface MountedRoute {

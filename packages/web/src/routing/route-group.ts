@@ -2,7 +2,11 @@ import type { FastifyInstance, FastifyPluginAsync, FastifyPluginCallback } from 
 import { WebError } from "../errors.ts";
 import type { Middleware } from "../middleware.ts";
 import { RouteBuilder } from "./route-builder.ts";
-import { type MutableRouteDefinition, newDefinition } from "./route-definition.ts";
+import {
+  type MutableRouteDefinition,
+  newDefinition,
+  type RouteDefinition,
+} from "./route-definition.ts";
 import type { DefaultInput, HttpMethod } from "./route-types.ts";
 
 /** A fastify plugin, async or callback style. */
@@ -12,6 +16,10 @@ export type FastifyPlugin = FastifyPluginAsync<any> | FastifyPluginCallback<any>
 export type GroupStep =
   | { readonly kind: "plugin"; readonly plugin: FastifyPlugin; readonly options: unknown }
   | { readonly kind: "fastify"; readonly fn: (instance: FastifyInstance) => void | Promise<void> };
+
+/** A group prefix joined with a path (`"/api"` + `"/"` is `"/api"`). */
+export const joinPath = (prefix: string, path: string): string =>
+  prefix === "" ? path : path === "/" ? prefix : `${prefix}${path}`;
 
 const routeSite = (): string | undefined => {
   const lines = new Error().stack?.split("\n").slice(3) ?? [];
@@ -135,6 +143,24 @@ export class RouteGroup {
     this.#open("configure fastify");
     this.#steps.push({ kind: "fastify", fn });
     return this;
+  }
+
+  /**
+   * Every route declared on this group and its nested groups, with full paths: what an API
+   * document (or a route listing) is built from.
+   */
+  definitions(): RouteDefinition[] {
+    const out: RouteDefinition[] = [];
+    const walk = (group: RouteGroup, prefix: string): void => {
+      const full = joinPath(prefix, group.prefix);
+      for (const def of group.#routes) {
+        def.fullPath = joinPath(full, def.path);
+        out.push(def);
+      }
+      for (const child of group.#groups) walk(child, full);
+    };
+    walk(this, "");
+    return out;
   }
 
   /** @internal */
