@@ -3,7 +3,12 @@ import { RouteGroup } from "./routing/route-group.ts";
 
 /**
  * Where modules register their route groups (many may be registered); the web module mounts
- * each one as its own fastify encapsulation context.
+ * each one as its own fastify encapsulation context. `addRoutes` registers here for you.
+ *
+ * @example
+ * ```ts
+ * const groups = host.services.resolveAll(WebRoutesToken);
+ * ```
  */
 export const WebRoutesToken: Token<RouteGroup> = token<RouteGroup>("WebRoutes");
 

@@ -8,7 +8,14 @@ import { WebRoutesToken } from "./routes-token.ts";
 import type { RouteGroup } from "./routing/route-group.ts";
 import type { WebOptions } from "./web-options.ts";
 
-/** Where `createApp` registers the app's own root group of routes. */
+/**
+ * Where `createApp` registers the app's own root group of routes.
+ *
+ * @example
+ * ```ts
+ * const root = host.services.tryResolve(AppRoutesToken); // the WebApp, when there is one
+ * ```
+ */
 export const AppRoutesToken: Token<RouteGroup> = token<RouteGroup>("AppRoutes");
 
 const runtimes = new WeakMap<object, WebRuntime>();

@@ -31,6 +31,14 @@ const isConfig = (c: unknown): c is Config =>
 /**
  * A web application: the root route group (declare routes on it), the host it runs on, and
  * the lifecycle: `listen`, `run` (signals and graceful shutdown), `inject` (tests), `close`.
+ *
+ * @example
+ * ```ts
+ * const app = createApp();
+ * app.get("/ping").handle(() => ({ pong: true }));
+ * const res = await app.inject("/ping"); // res.json() is { pong: true }
+ * await app.close();
+ * ```
  */
 export class WebApp extends RouteGroup {
   readonly host: Host;

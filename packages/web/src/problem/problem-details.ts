@@ -10,6 +10,12 @@ export interface ProblemFieldError {
 /**
  * An RFC 9457 (RFC 7807) problem document, as every error response carries it
  * (`application/problem+json`). Extension members sit beside the standard ones.
+ *
+ * @example
+ * ```ts
+ * const doc: ProblemDetails = await (await fetch(url)).json();
+ * console.log(doc.type, doc.requestId, doc.errors?.map((e) => e.pointer));
+ * ```
  */
 export interface ProblemDetails {
   /** A stable URI naming the kind of problem; see {@link problemTypes}. */
@@ -41,6 +47,11 @@ export interface ProblemInit {
 /**
  * The slugs of every problem type @dext/web produces; the full `type` URI is the app's
  * `problemBaseUri` (default `https://dext.dev/problems/`) followed by the slug.
+ *
+ * @example
+ * ```ts
+ * if (body.type.endsWith(`/${problemTypes.validation}`)) showFieldErrors(body.errors);
+ * ```
  */
 export const problemTypes: {
   readonly validation: "validation";
@@ -76,5 +87,12 @@ export const problemTypes: {
   http: "http",
 };
 
-/** The media type of every error response. */
+/**
+ * The media type of every error response.
+ *
+ * @example
+ * ```ts
+ * reply.type(PROBLEM_JSON).send(JSON.stringify(doc));
+ * ```
+ */
 export const PROBLEM_JSON = "application/problem+json; charset=utf-8";

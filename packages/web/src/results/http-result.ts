@@ -63,7 +63,15 @@ export class HttpResult<T = unknown> {
   }
 }
 
-/** Whether a value a handler returned is a {@link HttpResult} (anything else is sent as 200 data). */
+/**
+ * Whether a value a handler returned is a {@link HttpResult} (anything else is sent as 200 data).
+ *
+ * @example
+ * ```ts
+ * const result = await next();
+ * if (isHttpResult(result) && result.status >= 400) ctx.log.warn("failed");
+ * ```
+ */
 export function isHttpResult(value: unknown): value is HttpResult {
   return value instanceof HttpResult;
 }

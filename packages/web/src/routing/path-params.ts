@@ -22,5 +22,10 @@ type Collect<P extends string> = P extends `${string}:${infer Seg}/${infer Rest}
 /**
  * The params a path template declares, as strings: `PathParams<"/threads/:id">` is
  * `{ id: string }`. A `.params(schema)` replaces it with the schema's output.
+ *
+ * @example
+ * ```ts
+ * type P = PathParams<"/forums/:forumId/threads/:id">; // { forumId: string; id: string }
+ * ```
  */
 export type PathParams<P extends string> = Simplify<Collect<P>>;

@@ -8,6 +8,11 @@ export type Handler<I = RouteInput> = (ctx: RequestContext, input: I) => unknown
 /**
  * Everything a route declaration says, kept so later layers (OpenAPI, auth, rate limits,
  * caching, SLOs) read it instead of re-declaring it.
+ *
+ * @example
+ * ```ts
+ * for (const def of app.definitions()) console.log(def.method, def.fullPath, def.summary);
+ * ```
  */
 export interface RouteDefinition {
   readonly method: HttpMethod;
