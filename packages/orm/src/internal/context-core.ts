@@ -1,0 +1,121 @@
+import type { DatabaseImpl } from "../database.ts";
+import { fromNullable } from "../nullable.ts";
+import type { Dialect } from "../pool/connection-pool.ts";
+import type { EntityMeta } from "../schema/entity-meta.ts";
+import { freezeRow } from "../snapshot.ts";
+import { entityHydrator, objectKeys } from "./codec.ts";
+import type { Session } from "./session.ts";
+
+/** What the change tracker knows about one tracked object. */
+export interface Entry {
+  readonly meta: EntityMeta;
+  state: "added" | "unchanged" | "deleted";
+  /** Column values as last loaded or saved, by position (comparable form). */
+  original: unknown[] | undefined;
+}
+
+/** A value in the form change detection compares (dates by time, JSON by text). */
+export function comparable(meta: EntityMeta, position: number, value: unknown): unknown {
+  const c = meta.columns[position]!;
+  if (c.spec.wrapped) value = fromNullable(value);
+  if (value === null || value === undefined) return null;
+  switch (c.spec.kind) {
+    case "timestamp":
+      return value instanceof Date ? value.getTime() : value;
+    case "json":
+      return JSON.stringify(value);
+    case "bytes":
+      return value instanceof Uint8Array ? Buffer.from(value).toString("base64") : value;
+    default:
+      return value;
+  }
+}
+
+export function originalsOf(meta: EntityMeta, row: Record<string, unknown>): unknown[] {
+  const cols = meta.columns;
+  const out = new Array<unknown>(cols.length);
+  for (let i = 0; i < cols.length; i++) out[i] = comparable(meta, i, row[cols[i]!.key]);
+  return out;
+}
+
+/**
+ * The state of one context: its session, its identity maps (one for frozen snapshots, one for
+ * tracked entities) and the change tracker. Nothing here is shared between contexts.
+ */
+export class ContextCore {
+  readonly db: DatabaseImpl;
+  readonly session: Session;
+  readonly dialect: Dialect;
+  readonly readOnly: boolean;
+  readonly name: string;
+  readonly #snapshots = new Map<EntityMeta, Map<unknown, object>>();
+  readonly #tracked = new Map<EntityMeta, Map<unknown, object>>();
+  /** Tracked objects in the order they were tracked. */
+  readonly entries: Map<object, Entry> = new Map();
+
+  constructor(db: DatabaseImpl, readOnly: boolean, signal: AbortSignal | undefined, name: string) {
+    this.db = db;
+    this.dialect = db.dialect;
+    this.readOnly = readOnly;
+    this.name = name;
+    this.session = db.session(readOnly, signal, name);
+  }
+
+  snapshotMap(meta: EntityMeta): Map<unknown, object> {
+    let m = this.#snapshots.get(meta);
+    if (m === undefined) {
+      m = new Map();
+      this.#snapshots.set(meta, m);
+    }
+    return m;
+  }
+
+  trackedMap(meta: EntityMeta): Map<unknown, object> {
+    let m = this.#tracked.get(meta);
+    if (m === undefined) {
+      m = new Map();
+      this.#tracked.set(meta, m);
+    }
+    return m;
+  }
+
+  /** A frozen row through the snapshot identity map: the first object loaded for a key wins. */
+  snapshot(meta: EntityMeta, raw: readonly unknown[]): object {
+    const row = entityHydrator(meta, this.dialect)(raw);
+    const map = this.snapshotMap(meta);
+    const key = meta.keyOf(row);
+    const seen = map.get(key);
+    if (seen !== undefined) return seen;
+    freezeRow(row, objectKeys(meta));
+    map.set(key, row);
+    return row;
+  }
+
+  /** A tracked row through the tracked identity map (pending edits to a loaded row are kept). */
+  track(meta: EntityMeta, raw: readonly unknown[]): object {
+    const row = entityHydrator(meta, this.dialect)(raw);
+    return this.trackObject(meta, row);
+  }
+
+  trackObject(meta: EntityMeta, row: Record<string, unknown>): object {
+    const map = this.trackedMap(meta);
+    const key = meta.keyOf(row);
+    const seen = map.get(key);
+    if (seen !== undefined) return seen;
+    map.set(key, row);
+    this.entries.set(row, { meta, state: "unchanged", original: originalsOf(meta, row) });
+    return row;
+  }
+
+  /** Forgets a written key in the snapshot map, so the next load reads the new values. */
+  forgetSnapshot(meta: EntityMeta, key: unknown): void {
+    this.#snapshots.get(meta)?.delete(key);
+  }
+
+  /** Detaches everything: both identity maps and the tracker. */
+  clear(): void {
+    this.#snapshots.clear();
+    this.#tracked.clear();
+    this.entries.clear();
+  }
+}
