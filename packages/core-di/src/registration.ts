@@ -9,13 +9,16 @@ export type Concrete<T> = new (...args: any[]) => T;
 
 /** A class registered with explicit dependencies, checked against its constructor. */
 export interface ClassProvider<T, D extends readonly Dependency[]> {
-  readonly useClass: new (...args: Resolved<D>) => T;
+  // NoInfer: D comes from `deps` alone; the constructor is then checked against it.
+  readonly useClass: new (
+    ...args: NoInfer<Resolved<D>>
+  ) => T;
   readonly deps: D;
 }
 
 /** A factory with declared dependencies; may return a promise (created once, then cached). */
 export interface FactoryProvider<T, D extends readonly Dependency[]> {
-  readonly useFactory: (...args: Resolved<D>) => T | PromiseLike<T>;
+  readonly useFactory: (...args: NoInfer<Resolved<D>>) => T | PromiseLike<T>;
   readonly deps?: D;
 }
 

@@ -136,6 +136,7 @@ class HostImpl implements Host {
   readonly #started: AnyModule[] = [];
   readonly #abort = new AbortController();
   #starting: Promise<void> | undefined;
+  #startup: Promise<void> | undefined;
   #stopping: Promise<void> | undefined;
 
   constructor(options: HostOptions) {
@@ -227,44 +228,11 @@ class HostImpl implements Host {
   }
 
   async #start(): Promise<void> {
-    const began = performance.now();
-    const stopped = (): boolean => this.#abort.signal.aborted;
+    this.#startup = this.#startupSteps();
     try {
-      await this.services.start();
-      for (const m of this.modules) {
-        if (stopped()) return;
-        if (m.start) {
-          this.#detail = `starting module ${m.name}`;
-          await m.start(this);
-        }
-        this.#started.push(m);
-      }
-      for (const state of startupStates) {
-        if (stopped()) return;
-        if (state !== "Starting") this.#move(state);
-        for (const task of this.#tasks.get(state)!) {
-          if (stopped()) return;
-          const t0 = performance.now();
-          this.#detail = task.name;
-          this.#logger.info({ state, task: task.name }, `${task.name} started`);
-          await task.run({
-            host: this,
-            services: this.services,
-            logger: this.#logger.child({ task: task.name }),
-            signal: this.#abort.signal,
-            progress: (d) => this.setDetail(d),
-          });
-          this.#logger.info(
-            { state, task: task.name, durationMs: Math.round(performance.now() - t0) },
-            `${task.name} done`,
-          );
-        }
-      }
-      if (stopped()) return;
-      this.#move("Running");
-      this.#logger.info({ durationMs: Math.round(performance.now() - began) }, "host running");
+      await this.#startup;
     } catch (error) {
-      if (stopped()) return;
+      if (this.#abort.signal.aborted) return;
       this.#failure = error;
       const what = this.#detail ? `${this.#detail}: ` : "";
       this.#move("Failed", `${what}${message(error)}`, error);
@@ -274,13 +242,54 @@ class HostImpl implements Host {
         throw new DiError(
           "HOST_STARTUP_FAILED",
           `startup failed in ${what || "the host"}${message(error)}`,
-          { cause: error },
+          {
+            cause: error,
+          },
         );
       }
       this.#logger.warn(
         "host stays up in maintenance mode: requests get 503 until it is fixed and restarted",
       );
     }
+  }
+
+  /** Module starts and startup tasks; returns early (without error) once a stop was asked. */
+  async #startupSteps(): Promise<void> {
+    const began = performance.now();
+    const stopped = (): boolean => this.#abort.signal.aborted;
+    await this.services.start();
+    for (const m of this.modules) {
+      if (stopped()) return;
+      if (m.start) {
+        this.#detail = `starting module ${m.name}`;
+        await m.start(this);
+      }
+      this.#started.push(m);
+    }
+    for (const state of startupStates) {
+      if (stopped()) return;
+      if (state !== "Starting") this.#move(state);
+      for (const task of this.#tasks.get(state)!) {
+        if (stopped()) return;
+        const t0 = performance.now();
+        this.#detail = task.name;
+        this.#logger.info({ state, task: task.name }, `${task.name} started`);
+        await task.run({
+          host: this,
+          services: this.services,
+          logger: this.#logger.child({ task: task.name }),
+          signal: this.#abort.signal,
+          progress: (d) => this.setDetail(d),
+        });
+        this.#logger.info(
+          { state, task: task.name, durationMs: Math.round(performance.now() - t0) },
+          `${task.name} done`,
+        );
+      }
+    }
+    if (stopped()) return;
+    this.#move("Running");
+    this.#logger.info({ durationMs: Math.round(performance.now() - began) }, "host running");
   }
 
   stop(reason = "stop requested"): Promise<void> {
@@ -295,10 +304,10 @@ class HostImpl implements Host {
     this.#abort.abort(new DiError("HOST_INVALID_STATE", `host stopping: ${reason}`));
     const errors: unknown[] = [];
     let timedOut = false;
-    if (this.#starting) {
+    if (this.#startup) {
       // Let the running startup step finish (tasks see the abort signal) before stopping modules.
       const r = await within(
-        this.#starting.catch(() => {}),
+        this.#startup.catch(() => {}),
         left(),
       );
       if (r instanceof TimeoutSignal) {
@@ -371,8 +380,9 @@ class HostImpl implements Host {
       }
       signalled = true;
       this.#logger.info({ signal }, "signal received: stopping");
+      // A host that never got healthy (maintenance mode) exits non-zero even when stopped cleanly.
       this.stop(`signal ${signal}`).then(
-        () => resolveStopped(0),
+        () => resolveStopped(this.#failure === undefined ? 0 : 1),
         () => resolveStopped(1),
       );
     };
@@ -385,6 +395,8 @@ class HostImpl implements Host {
         );
       }
     });
+    // A host without a server (a worker) must still stay up until it is told to stop.
+    const keepAlive = setInterval(() => {}, 2 ** 30);
     let code: number;
     try {
       await this.start();
@@ -393,6 +405,7 @@ class HostImpl implements Host {
       this.#logger.fatal({ err: error }, "host exiting after a failed startup");
       code = 1;
     } finally {
+      clearInterval(keepAlive);
       for (const s of signals) process.off(s, onSignal);
       offStopped();
     }

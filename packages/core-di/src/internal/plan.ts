@@ -2,6 +2,7 @@ import type { Dependency } from "../dependency.ts";
 import type { Lifetime, Registration } from "../registration.ts";
 import { keyName, type ServiceKey } from "../token.ts";
 import { constructorDependencies } from "./constructor-deps.ts";
+import { isDisposable } from "./disposal.ts";
 import type { GraphProblem } from "./graph-problems.ts";
 
 export const SINGLETON = 0;
@@ -41,6 +42,8 @@ export class PlanNode {
   readonly module: string | undefined;
   /** Index into the singleton or scoped instance array. */
   slot = -1;
+  /** For classes, whether instances are disposable, learned from the first one: -1 unknown. */
+  #classDisposable = -1;
   deps: PlanDep[] = [];
 
   constructor(id: number, reg: Registration, kind: KindCode, target: unknown) {
@@ -64,6 +67,16 @@ export class PlanNode {
         reg.lifetime === "singleton" ? SINGLETON : reg.lifetime === "scoped" ? SCOPED : TRANSIENT;
       this.lifetimeName = reg.lifetime;
     }
+  }
+
+  /**
+   * Whether `instance` needs disposing. Instances of one class answer alike, so a class node
+   * asks once; factories may return anything, so they ask every time.
+   */
+  mayDispose(instance: unknown): boolean {
+    if (this.kind !== CLASS) return isDisposable(instance);
+    if (this.#classDisposable === -1) this.#classDisposable = isDisposable(instance) ? 1 : 0;
+    return this.#classDisposable === 1;
   }
 
   describe(): string {

@@ -77,7 +77,7 @@ export class Resolver {
   readonly #scoped: unknown[];
   #scopedPending: (Promise<unknown> | undefined)[] | undefined;
   /** Instances this resolver created and must dispose, in creation order. */
-  #owned: unknown[] = [];
+  #owned: unknown[] | undefined;
   #disposed = false;
   #disposing: Promise<void> | undefined;
 
@@ -172,8 +172,13 @@ export class Resolver {
     if (v === undefined && node.kind !== VALUE) throw returnedUndefined(node);
     if (node.lifetime === SINGLETON) this.state.singletons[node.slot] = v;
     else this.#scoped[node.slot] = v;
-    if (node.owned && isDisposable(v)) this.#owned.push(v);
+    if (node.owned && node.mayDispose(v)) this.#track(v);
     return v;
+  }
+
+  #track(v: unknown): void {
+    if (this.#owned === undefined) this.#owned = [v];
+    else this.#owned.push(v);
   }
 
   #createScoped(node: PlanNode): unknown {
@@ -197,7 +202,7 @@ export class Resolver {
       throw asyncNotReady(node);
     }
     if (v === undefined && node.kind === FACTORY) throw returnedUndefined(node);
-    if (node.owned && isDisposable(v)) this.#owned.push(v);
+    if (node.owned && node.mayDispose(v)) this.#track(v);
     return v;
   }
 
@@ -234,7 +239,7 @@ export class Resolver {
     }
     return this.#instantiateAsync(node).then((v) => {
       if (v === undefined && node.kind === FACTORY) throw returnedUndefined(node);
-      if (node.owned && isDisposable(v)) this.#owned.push(v);
+      if (node.owned && node.mayDispose(v)) this.#track(v);
       return v;
     });
   }
@@ -303,8 +308,8 @@ export class Resolver {
     if (this.#disposing === undefined) {
       this.#disposed = true;
       const owned = this.#owned;
-      this.#owned = [];
-      this.#disposing = owned.length === 0 ? Promise.resolve() : this.#disposeAll(owned);
+      this.#owned = undefined;
+      this.#disposing = owned === undefined ? Promise.resolve() : this.#disposeAll(owned);
     }
     return this.#disposing;
   }

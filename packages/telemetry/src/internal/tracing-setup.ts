@@ -1,0 +1,153 @@
+import type { Tracer } from "@opentelemetry/api";
+import { type ExportResult, ExportResultCode } from "@opentelemetry/core";
+import { OTLPTraceExporter } from "@opentelemetry/exporter-trace-otlp-http";
+import type { Resource } from "@opentelemetry/resources";
+import {
+  AlwaysOffSampler,
+  AlwaysOnSampler,
+  BatchSpanProcessor,
+  ConsoleSpanExporter,
+  ParentBasedSampler,
+  type ReadableSpan,
+  type Sampler,
+  type SpanExporter,
+  TraceIdRatioBasedSampler,
+  TracerProvider,
+} from "@opentelemetry/sdk-trace";
+import { TelemetryError } from "../errors.ts";
+import { MemorySpanExporter } from "../tracing/memory-span-exporter.ts";
+import { OwningTracer } from "./span-tracers.ts";
+
+type OtlpConfig = NonNullable<ConstructorParameters<typeof OTLPTraceExporter>[0]>;
+
+export interface TracingSetupOptions {
+  readonly exporter: "otlp" | "memory" | "console" | "none";
+  readonly spanExporter: SpanExporter | undefined;
+  readonly sampleRatio: number;
+  readonly otlp: {
+    readonly url?: string | undefined;
+    readonly headers?: Readonly<Record<string, string>> | undefined;
+    readonly timeoutMs?: number | undefined;
+    readonly compression?: "none" | "gzip" | undefined;
+  };
+  readonly batch: {
+    readonly maxQueueSize?: number | undefined;
+    readonly maxExportBatchSize?: number | undefined;
+    readonly scheduledDelayMs?: number | undefined;
+    readonly exportTimeoutMs?: number | undefined;
+  };
+  readonly resource: Resource;
+  readonly onProblem: (problem: TelemetryError) => void;
+}
+
+export interface TracingSetup {
+  /** The host's own tracer, or `undefined` when no SDK is configured. */
+  readonly tracer: Tracer | undefined;
+  readonly provider: TracerProvider | undefined;
+  readonly memoryExporter: MemorySpanExporter | undefined;
+  /** Where spans go, for the startup log line. */
+  readonly target: string;
+}
+
+/** Reports failed exports (the first, then every hundredth) instead of losing them silently. */
+class ReportingExporter implements SpanExporter {
+  readonly #inner: SpanExporter;
+  readonly #target: string;
+  readonly #onProblem: (problem: TelemetryError) => void;
+  #failures = 0;
+
+  constructor(inner: SpanExporter, target: string, onProblem: (problem: TelemetryError) => void) {
+    this.#inner = inner;
+    this.#target = target;
+    this.#onProblem = onProblem;
+  }
+
+  export(spans: ReadableSpan[], done: (result: ExportResult) => void): void {
+    this.#inner.export(spans, (result) => {
+      if (result.code !== ExportResultCode.SUCCESS) {
+        this.#failures++;
+        if (this.#failures === 1 || this.#failures % 100 === 0) {
+          this.#onProblem(
+            new TelemetryError(
+              "TELEMETRY_EXPORT_FAILED",
+              `exporting ${spans.length} span(s) to ${this.#target} failed (${this.#failures} failed export(s) so far): ${result.error?.message ?? "unknown error"}; check that the collector is reachable`,
+              { cause: result.error },
+            ),
+          );
+        }
+      }
+      done(result);
+    });
+  }
+
+  shutdown(): Promise<void> {
+    return this.#inner.shutdown();
+  }
+
+  forceFlush(): Promise<void> {
+    return this.#inner.forceFlush?.() ?? Promise.resolve();
+  }
+}
+
+function sampler(ratio: number): Sampler {
+  const root =
+    ratio >= 1
+      ? new AlwaysOnSampler()
+      : ratio <= 0
+        ? new AlwaysOffSampler()
+        : new TraceIdRatioBasedSampler(ratio);
+  return new ParentBasedSampler({ root });
+}
+
+/** Builds the tracer provider Dext owns (never registered globally unless asked). */
+export function setupTracing(options: TracingSetupOptions): TracingSetup {
+  let memoryExporter: MemorySpanExporter | undefined;
+  let exporter: SpanExporter;
+  let target: string;
+  if (options.spanExporter !== undefined) {
+    exporter = options.spanExporter;
+    target = exporter.constructor.name;
+  } else if (options.exporter === "none") {
+    return { tracer: undefined, provider: undefined, memoryExporter: undefined, target: "none" };
+  } else if (options.exporter === "memory") {
+    memoryExporter = new MemorySpanExporter();
+    exporter = memoryExporter;
+    target = "memory";
+  } else if (options.exporter === "console") {
+    exporter = new ConsoleSpanExporter();
+    target = "console";
+  } else {
+    const { url, headers, timeoutMs, compression } = options.otlp;
+    const config: OtlpConfig = {};
+    if (url !== undefined) config.url = url;
+    if (headers !== undefined) config.headers = { ...headers };
+    if (timeoutMs !== undefined) config.timeoutMillis = timeoutMs;
+    if (compression !== undefined)
+      config.compression = compression as NonNullable<OtlpConfig["compression"]>;
+    exporter = new OTLPTraceExporter(config);
+    target = `OTLP ${url ?? "(OTEL_EXPORTER_OTLP_* or http://localhost:4318/v1/traces)"}`;
+  }
+  const { batch } = options;
+  const processor = new BatchSpanProcessor({
+    exporter: new ReportingExporter(exporter, target, options.onProblem),
+    ...(batch.maxQueueSize !== undefined ? { maxQueueSize: batch.maxQueueSize } : {}),
+    ...(batch.maxExportBatchSize !== undefined
+      ? { maxExportBatchSize: batch.maxExportBatchSize }
+      : {}),
+    ...(batch.scheduledDelayMs !== undefined
+      ? { scheduledDelayMillis: batch.scheduledDelayMs }
+      : {}),
+    ...(batch.exportTimeoutMs !== undefined ? { exportTimeoutMillis: batch.exportTimeoutMs } : {}),
+  });
+  const provider = new TracerProvider({
+    resource: options.resource,
+    sampler: sampler(options.sampleRatio),
+    spanProcessors: [processor],
+  });
+  return {
+    tracer: new OwningTracer(provider.getTracer("@dext/telemetry")),
+    provider,
+    memoryExporter,
+    target,
+  };
+}

@@ -1,0 +1,347 @@
+import { context, SpanKind, SpanStatusCode, trace } from "@opentelemetry/api";
+import type { ReadableSpan } from "@opentelemetry/sdk-trace";
+import { afterEach, describe, expect, it } from "vitest";
+import {
+  createTelemetry,
+  extractTraceContext,
+  injectTraceContext,
+  type Telemetry,
+  withSpan,
+} from "../src/index.ts";
+
+const open: Telemetry[] = [];
+function memoryTelemetry(sampleRatio = 1): Telemetry {
+  const t = createTelemetry({
+    serviceName: "test",
+    logging: { level: "silent" },
+    tracing: { exporter: "memory", sampleRatio },
+  });
+  open.push(t);
+  return t;
+}
+afterEach(async () => {
+  await Promise.all(open.splice(0).map((t) => t.shutdown()));
+});
+
+async function finished(t: Telemetry): Promise<ReadableSpan[]> {
+  await t.flush();
+  return [...t.memoryExporter!.spans];
+}
+
+const byName = (spans: ReadableSpan[], name: string): ReadableSpan => {
+  const s = spans.find((x) => x.name === name);
+  if (!s) throw new Error(`no span ${name} in ${spans.map((x) => x.name).join(", ")}`);
+  return s;
+};
+
+/** Resolves after `n` turns of the event loop, to interleave flows without timers. */
+const turns = async (n: number): Promise<void> => {
+  for (let i = 0; i < n; i++) await new Promise<void>((r) => setImmediate(r));
+};
+
+describe("withSpan", () => {
+  it("returns a sync function's result and ends the span", async () => {
+    const t = memoryTelemetry();
+    const result = t.withSpan("sync", { "app.answer": 42 }, (span) => {
+      expect(span.isRecording()).toBe(true);
+      return 42;
+    });
+    expect(result).toBe(42);
+    const span = byName(await finished(t), "sync");
+    expect(span.attributes["app.answer"]).toBe(42);
+    expect(span.status.code).toBe(SpanStatusCode.UNSET);
+    expect(span.ended).toBe(true);
+  });
+
+  it("returns an async function's result and ends the span when it settles", async () => {
+    const t = memoryTelemetry();
+    const result = await t.withSpan("async", undefined, async () => {
+      await turns(2);
+      return "done";
+    });
+    expect(result).toBe("done");
+    expect(byName(await finished(t), "async").ended).toBe(true);
+  });
+
+  it("records a thrown error: exception event, error status, rethrown as is", async () => {
+    const t = memoryTelemetry();
+    const boom = new Error("boom");
+    expect(() =>
+      t.withSpan("sync-fail", {}, () => {
+        throw boom;
+      }),
+    ).toThrow(boom);
+    await expect(
+      t.withSpan("async-fail", {}, async () => {
+        await turns(1);
+        throw new TypeError("async boom");
+      }),
+    ).rejects.toThrow(TypeError);
+    const spans = await finished(t);
+    for (const [name, message] of [
+      ["sync-fail", "boom"],
+      ["async-fail", "async boom"],
+    ] as const) {
+      const span = byName(spans, name);
+      expect(span.status).toEqual({ code: SpanStatusCode.ERROR, message });
+      const event = span.events.find((e) => e.name === "exception");
+      expect(event?.attributes?.["exception.message"]).toBe(message);
+    }
+  });
+
+  it("records a non-Error throw too", async () => {
+    const t = memoryTelemetry();
+    await expect(t.withSpan("string-fail", {}, () => Promise.reject("plain string"))).rejects.toBe(
+      "plain string",
+    );
+    expect(byName(await finished(t), "string-fail").status.message).toBe("plain string");
+  });
+
+  it("sets the span kind and an explicit parent", async () => {
+    const t = memoryTelemetry();
+    const parent = extractTraceContext({
+      traceparent: "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01",
+    });
+    t.withSpan("server", {}, () => {}, { kind: SpanKind.SERVER, parent });
+    const span = byName(await finished(t), "server");
+    expect(span.kind).toBe(SpanKind.SERVER);
+    expect(span.spanContext().traceId).toBe("0af7651916cd43dd8448eb211c80319c");
+    expect(span.parentSpanContext?.spanId).toBe("b7ad6b7169203331");
+    expect(span.parentSpanContext?.isRemote).toBe(true);
+  });
+});
+
+describe("the host's tracer", () => {
+  it("startActiveSpan in all three forms activates the span for nested withSpan calls", async () => {
+    const t = memoryTelemetry();
+    const parent = extractTraceContext({
+      traceparent: "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01",
+    });
+    t.tracer.startActiveSpan("plain", (span) => {
+      withSpan("plain.child", {}, () => {});
+      span.end();
+    });
+    await t.tracer.startActiveSpan("with-options", { kind: SpanKind.CONSUMER }, async (span) => {
+      await withSpan("options.child", {}, () => turns(1));
+      span.end();
+    });
+    t.tracer.startActiveSpan("with-context", {}, parent, (span) => span.end());
+    const spans = await finished(t);
+    expect(byName(spans, "plain.child").parentSpanContext?.spanId).toBe(
+      byName(spans, "plain").spanContext().spanId,
+    );
+    expect(byName(spans, "options.child").parentSpanContext?.spanId).toBe(
+      byName(spans, "with-options").spanContext().spanId,
+    );
+    expect(byName(spans, "with-options").kind).toBe(SpanKind.CONSUMER);
+    expect(byName(spans, "with-context").parentSpanContext?.spanId).toBe("b7ad6b7169203331");
+  });
+});
+
+describe("context across await", () => {
+  it("keeps each flow's span through interleaved awaits", async () => {
+    const t = memoryTelemetry();
+    const seen: Record<string, string[]> = {};
+    const flow = (name: string, steps: number) =>
+      t.withSpan(name, {}, async (root) => {
+        const mine = root.spanContext().spanId;
+        seen[name] = [];
+        for (let i = 0; i < steps; i++) {
+          await turns(1 + (i % 3));
+          seen[name].push(trace.getActiveSpan()!.spanContext().spanId === mine ? "ok" : "LEAK");
+          await withSpan(`${name}.step${i}`, { step: i }, async () => {
+            await turns(1);
+          });
+        }
+      });
+    await Promise.all([flow("a", 6), flow("b", 5), flow("c", 4)]);
+    expect(seen).toEqual({
+      a: Array(6).fill("ok"),
+      b: Array(5).fill("ok"),
+      c: Array(4).fill("ok"),
+    });
+    const spans = await finished(t);
+    for (const [name, steps] of [
+      ["a", 6],
+      ["b", 5],
+      ["c", 4],
+    ] as const) {
+      const root = byName(spans, name);
+      expect(root.parentSpanContext).toBeUndefined();
+      for (let i = 0; i < steps; i++) {
+        const child = byName(spans, `${name}.step${i}`);
+        expect(child.parentSpanContext?.spanId).toBe(root.spanContext().spanId);
+        expect(child.spanContext().traceId).toBe(root.spanContext().traceId);
+      }
+    }
+    expect(new Set(["a", "b", "c"].map((n) => byName(spans, n).spanContext().traceId)).size).toBe(
+      3,
+    );
+  });
+
+  it("nested free withSpan calls use the tracer of the enclosing span, per host", async () => {
+    const one = memoryTelemetry();
+    const two = memoryTelemetry();
+    await Promise.all([
+      one.withSpan("one.request", {}, async () => {
+        await turns(2);
+        await withSpan("one.query", {}, () => turns(1));
+      }),
+      two.withSpan("two.request", {}, async () => {
+        await turns(1);
+        await withSpan("two.query", {}, () => turns(2));
+      }),
+    ]);
+    expect((await finished(one)).map((s) => s.name).sort()).toEqual(["one.query", "one.request"]);
+    expect((await finished(two)).map((s) => s.name).sort()).toEqual(["two.query", "two.request"]);
+  });
+});
+
+describe("spans started outside any span", () => {
+  it("use the app's tracer when exactly one app with tracing runs in the process", async () => {
+    const only = memoryTelemetry();
+    await withSpan("background job", { job: "digest" }, async () => {
+      await withSpan("step", {}, () => turns(1));
+    });
+    const spans = await finished(only);
+    expect(spans.map((s) => s.name).sort()).toEqual(["background job", "step"]);
+    expect(byName(spans, "step").parentSpanContext?.spanId).toBe(
+      byName(spans, "background job").spanContext().spanId,
+    );
+  });
+
+  it("are not guessed when several apps run: each app's t.withSpan stays explicit", async () => {
+    const one = memoryTelemetry();
+    const two = memoryTelemetry();
+    withSpan("ambiguous", {}, () => {});
+    two.withSpan("explicit", {}, () => {});
+    expect(await finished(one)).toEqual([]);
+    expect((await finished(two)).map((s) => s.name)).toEqual(["explicit"]);
+  });
+
+  it("stop going to an app once it is shut down", async () => {
+    const t = memoryTelemetry();
+    await t.shutdown();
+    expect(withSpan("after", {}, (span) => span.isRecording())).toBe(false);
+  });
+});
+
+describe("without an SDK", () => {
+  it("withSpan only calls the function, with a non-recording span", async () => {
+    const t = createTelemetry({ logging: { level: "silent" } });
+    open.push(t);
+    expect(t.tracingEnabled).toBe(false);
+    expect(t.withSpan("x", {}, (span) => span.isRecording())).toBe(false);
+    expect(await withSpan("y", {}, async () => "value")).toBe("value");
+    expect(() =>
+      withSpan("z", {}, () => {
+        throw new Error("still thrown");
+      }),
+    ).toThrow("still thrown");
+  });
+
+  it("keeps propagating an incoming trace given as parent", () => {
+    const parent = extractTraceContext({
+      traceparent: "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01",
+    });
+    const headers = withSpan("no-sdk", {}, () => injectTraceContext({}), { parent });
+    expect(headers).toEqual({
+      traceparent: "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01",
+    });
+  });
+});
+
+describe("sampling", () => {
+  it("ratio 0 records no new trace but still gives ids to propagate", async () => {
+    const t = memoryTelemetry(0);
+    const headers = t.withSpan("unsampled", {}, () =>
+      injectTraceContext<Record<string, string>>({}),
+    );
+    expect(headers.traceparent).toMatch(/^00-[0-9a-f]{32}-[0-9a-f]{16}-00$/);
+    expect(await finished(t)).toEqual([]);
+  });
+
+  it("a sampled remote parent is followed even at ratio 0 (parent-based)", async () => {
+    const t = memoryTelemetry(0);
+    const parent = extractTraceContext({
+      traceparent: "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01",
+    });
+    t.withSpan("child", {}, () => {}, { parent });
+    expect((await finished(t)).map((s) => s.name)).toEqual(["child"]);
+  });
+});
+
+describe("W3C trace context", () => {
+  it("injects the active span as traceparent and tracestate and extracts it back", async () => {
+    const t = memoryTelemetry();
+    const incoming = extractTraceContext({
+      traceparent: "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01",
+      tracestate: "vendor=opaque,other=1",
+    });
+    const outgoing = t.withSpan(
+      "client",
+      {},
+      (span) => {
+        const headers = injectTraceContext<Record<string, string>>({ accept: "json" });
+        return { headers, spanId: span.spanContext().spanId };
+      },
+      { parent: incoming },
+    );
+    expect(outgoing.headers.accept).toBe("json");
+    expect(outgoing.headers.traceparent).toBe(
+      `00-4bf92f3577b34da6a3ce929d0e0e4736-${outgoing.spanId}-01`,
+    );
+    expect(outgoing.headers.tracestate).toBe("vendor=opaque,other=1");
+    const back = trace.getSpanContext(extractTraceContext(outgoing.headers))!;
+    expect(back.traceId).toBe("4bf92f3577b34da6a3ce929d0e0e4736");
+    expect(back.spanId).toBe(outgoing.spanId);
+    expect(back.traceState?.get("vendor")).toBe("opaque");
+  });
+
+  it("reads fetch Headers, arrays and mixed-case names", () => {
+    const fetchHeaders = new Headers({
+      TraceParent: "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01",
+    });
+    expect(trace.getSpanContext(extractTraceContext(fetchHeaders))?.spanId).toBe(
+      "00f067aa0ba902b7",
+    );
+    expect(
+      trace.getSpanContext(
+        extractTraceContext({
+          Traceparent: "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-00",
+        }),
+      )?.traceFlags,
+    ).toBe(0);
+    const out = new Headers();
+    withSpan("noop", {}, () => injectTraceContext(out), {
+      parent: extractTraceContext(fetchHeaders),
+    });
+    expect(out.get("traceparent")).toBe("00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01");
+  });
+
+  it.each([
+    ["garbage", "garbage"],
+    ["wrong version", "ff-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01"],
+    ["all-zero trace id", "00-00000000000000000000000000000000-00f067aa0ba902b7-01"],
+    ["all-zero span id", "00-4bf92f3577b34da6a3ce929d0e0e4736-0000000000000000-01"],
+    ["short trace id", "00-4bf92f3577b34da6a3ce929d0e0e47-00f067aa0ba902b7-01"],
+    ["uppercase hex", "00-4BF92F3577B34DA6A3CE929D0E0E4736-00F067AA0BA902B7-01"],
+    ["bad flags", "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-zz"],
+    ["empty", ""],
+    ["huge", "0".repeat(100_000)],
+  ])("a malformed traceparent (%s) is ignored: new trace, no error", async (_, value) => {
+    const t = memoryTelemetry();
+    const ctx = extractTraceContext({ traceparent: value, tracestate: "a=b" });
+    expect(trace.getSpanContext(ctx)).toBeUndefined();
+    t.withSpan("fresh", {}, () => {}, { parent: ctx });
+    const span = byName(await finished(t), "fresh");
+    expect(span.parentSpanContext).toBeUndefined();
+    expect(span.spanContext().traceId).not.toBe("4bf92f3577b34da6a3ce929d0e0e4736");
+  });
+
+  it("non-object headers are ignored too", () => {
+    const active = context.active();
+    expect(extractTraceContext(undefined as never)).toBe(active);
+    expect(extractTraceContext(null as never)).toBe(active);
+  });
+});
