@@ -1,4 +1,5 @@
 import type { Logger } from "@dext/core-di";
+import type { Telemetry } from "@dext/telemetry";
 import { Kysely } from "kysely";
 import type { z } from "zod";
 import {
@@ -21,6 +22,13 @@ import { PostgresPool } from "./pool/postgres-pool.ts";
 import { SqlitePool } from "./pool/sqlite-pool.ts";
 import { UnpooledConnections } from "./pool/unpooled.ts";
 import type { EntityMeta } from "./schema/entity-meta.ts";
+
+/** What a database reports to: a logger (slow queries) and telemetry (spans and metrics). */
+export interface DatabaseServices {
+  readonly logger?: Logger | undefined;
+  /** A span per statement and `db_query_duration_seconds`, from @dext/telemetry. */
+  readonly telemetry?: Telemetry | undefined;
+}
 
 /** What `database.ping()` reports. */
 export interface PingResult {
@@ -73,13 +81,18 @@ export class DatabaseImpl implements Database {
   readonly pkShapes: WeakMap<EntityMeta, CompiledShape> = new WeakMap();
   #closing: Promise<void> | undefined;
 
-  constructor(options: ResolvedOptions, logger: Logger | undefined) {
+  constructor(options: ResolvedOptions, services: DatabaseServices = {}) {
     this.options = options;
     this.name = options.name;
     this.dialect = options.dialect;
     this.acquireTimeoutMs = options.acquireTimeoutMs;
     this.pool = makePool(options);
-    this.instrumentation = new Instrumentation(options.dialect, logger, options.slowQueryMs);
+    this.instrumentation = new Instrumentation(
+      options.dialect,
+      services.logger,
+      options.slowQueryMs,
+      services.telemetry,
+    );
     this.shapes = new ShapeCache(options.shapeCacheSize);
     const noSession = (): Session => {
       throw new OrmError("ORM_INVALID_QUERY", "the shape compiler never executes queries");
@@ -259,10 +272,14 @@ export function resolveOptions(
  * ```ts
  * const database = createDatabase({ dialect: "postgres", url: process.env.DATABASE_URL, max: 20 });
  * const sqlite = createDatabase({ dialect: "sqlite", filename: "data/app.db", readers: 4 });
+ * const traced = createDatabase(options, { telemetry: createTelemetry({ serviceName: "app" }) });
  * ```
  */
-export function createDatabase(options: DatabaseOptions, logger?: Logger): Database {
-  return new DatabaseImpl(resolveOptions(options), logger);
+export function createDatabase(
+  options: DatabaseOptions,
+  services: DatabaseServices = {},
+): Database {
+  return new DatabaseImpl(resolveOptions(options), services);
 }
 
 /** @internal The implementation behind a {@link Database}; throws for anything else. */

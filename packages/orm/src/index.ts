@@ -5,7 +5,7 @@ export { DbContext } from "./context/db-context.ts";
 export type { ContextOptions, FromQuery } from "./context/query-context.ts";
 export { QueryContext } from "./context/query-context.ts";
 export { ReadOnlyDbContext } from "./context/read-only-db-context.ts";
-export type { Database, PingResult } from "./database.ts";
+export type { Database, DatabaseServices, PingResult } from "./database.ts";
 export { createDatabase } from "./database.ts";
 export type {
   CommonOptions,
@@ -45,7 +45,7 @@ export type {
   ForeignKeySpec,
   ReferentialAction,
 } from "./schema/column.ts";
-export { Column, col, IntColumn, TimestampColumn, UuidColumn } from "./schema/column.ts";
+export { Column, col } from "./schema/column.ts";
 export type { AnyColumnRef, SortDirection } from "./schema/column-ref.ts";
 export { ColumnRef } from "./schema/column-ref.ts";
 export { columnSqlType, createTables } from "./schema/create-tables.ts";
@@ -71,6 +71,7 @@ export { defineEntity, metaOf } from "./schema/define-entity.ts";
 export type { ColumnMeta, IndexSpec, RelationHandle } from "./schema/entity-meta.ts";
 export { EntityMeta, snakeCase } from "./schema/entity-meta.ts";
 export type {
+  AddInput,
   AnyRelation,
   IncludedProps,
   IncludedValue,

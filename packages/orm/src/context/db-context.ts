@@ -4,7 +4,8 @@ import { originalsOf } from "../internal/context-core.ts";
 import type { TransactionOptions } from "../internal/session.ts";
 import { type SaveResult, saveChanges } from "../internal/unit-of-work.ts";
 import { defaultValue } from "../schema/column.ts";
-import type { AnyEntity, Insert, KeyOf, Row } from "../schema/define-entity.ts";
+import type { AnyEntity, KeyOf, Row } from "../schema/define-entity.ts";
+import type { AddInput } from "../schema/relation.ts";
 import type { Snapshot } from "../snapshot.ts";
 import {
   type ContextOptions,
@@ -65,10 +66,7 @@ export class DbContext<DB = any> extends QueryContext<DB> {
    * Defaults (`.default()`, `.defaultNow()`, `.defaultRandom()`) are applied here. A related
    * object assigned to a many-to-one relation property links the foreign key when saved.
    */
-  add<E extends AnyEntity>(
-    entity: E,
-    values: Insert<E> & { readonly [relation: string]: unknown },
-  ): Row<E> {
+  add<E extends AnyEntity>(entity: E, values: AddInput<E>): Row<E> {
     const core = coreOf(this);
     core.session.assertUsable();
     const meta = entityMetaOf(entity, "add");

@@ -7,6 +7,7 @@ import {
   optional,
   type Token,
 } from "@dext/core-di";
+import { type Telemetry, TelemetryToken } from "@dext/telemetry";
 import { z } from "zod";
 import { type Database, DatabaseImpl, resolveOptions } from "../database.ts";
 import type { DatabaseOptions } from "../database-options.ts";
@@ -105,9 +106,12 @@ export function orm(options: OrmModuleOptions = {}): DextModule<OrmConfigSection
         `orm(${name === "default" ? "" : JSON.stringify(name)})`,
       );
       services.addSingleton(key, {
-        deps: [optional(LoggerToken)] as const,
-        useFactory: (logger: Logger | undefined) => {
-          created = new DatabaseImpl(resolved, logger?.child({ name: "dext.orm", database: name }));
+        deps: [optional(LoggerToken), optional(TelemetryToken)] as const,
+        useFactory: (logger: Logger | undefined, telemetry: Telemetry | undefined) => {
+          created = new DatabaseImpl(resolved, {
+            logger: logger?.child({ name: "dext.orm", database: name }),
+            telemetry,
+          });
           return created;
         },
       });

@@ -1,4 +1,5 @@
 import { randomUUID } from "node:crypto";
+import { OrmError } from "../errors.ts";
 import type { AnyColumnRef } from "./column-ref.ts";
 
 /** The storage kinds a column can have; each maps to one SQL type per dialect. */
@@ -98,9 +99,7 @@ export class Column<I extends ColumnInfo = ColumnInfo> {
   }
 
   #with(patch: Partial<ColumnSpec>): any {
-    // Keep the subclass, so `col.int().unique().version()` still offers `version()`.
-    const Ctor = this.constructor as new (spec: ColumnSpec) => Column;
-    return new Ctor({ ...this.spec, ...patch });
+    return new Column({ ...this.spec, ...patch });
   }
 
   /** Marks the primary key (one per entity; composite keys go in `defineEntity`'s options). */
@@ -129,18 +128,51 @@ export class Column<I extends ColumnInfo = ColumnInfo> {
   }
 
   /** Unique across the table; `name` names the constraint. */
-  unique(name?: string): this {
+  unique(name?: string): Column<I> {
     return this.#with({ unique: name ?? true });
   }
 
   /** Indexed; `name` names the index. */
-  index(name?: string): this {
+  index(name?: string): Column<I> {
     return this.#with({ index: name ?? true });
   }
 
   /** The column's name in the database (default: the property name in snake_case). */
-  dbName(name: string): this {
+  dbName(name: string): Column<I> {
     return this.#with({ dbName: name });
+  }
+
+  /** The optimistic-concurrency version (an int column): starts at 1, bumped by every update. */
+  version(this: Column<I & { readonly type: number }>): Column<With<I, { optional: true }>> {
+    if (this.spec.kind !== "int") {
+      throw new OrmError(
+        "ORM_INVALID_ENTITY",
+        `.version() is for col.int() columns, not ${this.spec.kind}`,
+      );
+    }
+    return this.#with({ version: true, default: { kind: "value", value: 1 } });
+  }
+
+  /** Defaults to the current time (in the database, and in memory on `db.add()`). */
+  defaultNow(this: Column<I & { readonly type: Date }>): Column<With<I, { optional: true }>> {
+    if (this.spec.kind !== "timestamp") {
+      throw new OrmError(
+        "ORM_INVALID_ENTITY",
+        `.defaultNow() is for col.timestamp() columns, not ${this.spec.kind}`,
+      );
+    }
+    return this.#with({ default: { kind: "now" } });
+  }
+
+  /** Defaults to a random UUID, made by `db.add()` so the key is known before saving. */
+  defaultRandom(this: Column<I & { readonly type: string }>): Column<With<I, { optional: true }>> {
+    if (this.spec.kind !== "uuid") {
+      throw new OrmError(
+        "ORM_INVALID_ENTITY",
+        `.defaultRandom() is for col.uuid() columns, not ${this.spec.kind}`,
+      );
+    }
+    return this.#with({ default: { kind: "uuid" } });
   }
 
   /**
@@ -150,7 +182,7 @@ export class Column<I extends ColumnInfo = ColumnInfo> {
   references(
     target: () => AnyColumnRef,
     options: { onDelete?: ReferentialAction; onUpdate?: ReferentialAction } = {},
-  ): this {
+  ): Column<I> {
     return this.#with({
       references: {
         target,
@@ -158,30 +190,6 @@ export class Column<I extends ColumnInfo = ColumnInfo> {
         onUpdate: options.onUpdate ?? "no action",
       },
     });
-  }
-}
-
-/** A column that can be the optimistic-concurrency version. */
-export class IntColumn<I extends ColumnInfo = ColumnInfo> extends Column<I> {
-  /** The optimistic-concurrency version: starts at 1, bumped by every update. */
-  version(): Column<With<I, { optional: true }>> {
-    return new Column({ ...this.spec, version: true, default: { kind: "value", value: 1 } });
-  }
-}
-
-/** A timestamp column, which can default to the current time. */
-export class TimestampColumn<I extends ColumnInfo = ColumnInfo> extends Column<I> {
-  /** Defaults to the current time (in the database, and in memory on `db.add()`). */
-  defaultNow(): Column<With<I, { optional: true }>> {
-    return new Column({ ...this.spec, default: { kind: "now" } });
-  }
-}
-
-/** A UUID column, which can default to a random UUID. */
-export class UuidColumn<I extends ColumnInfo = ColumnInfo> extends Column<I> {
-  /** Defaults to a random UUID, made by `db.add()` so the key is known before saving. */
-  defaultRandom(): Column<With<I, { optional: true }>> {
-    return new Column({ ...this.spec, default: { kind: "uuid" } });
   }
 }
 
@@ -216,7 +224,7 @@ function spec(kind: ColumnKind, extra: Partial<ColumnSpec> = {}): ColumnSpec {
 /** The column factories and the value type each reads as. */
 export interface ColumnFactories {
   /** 32-bit integer, read as `number`. */
-  int(): IntColumn<Base<number>>;
+  int(): Column<Base<number>>;
   /** 64-bit integer, read as `bigint`. */
   bigint(): Column<Base<bigint>>;
   /** Double-precision float, read as `number`. */
@@ -229,12 +237,12 @@ export interface ColumnFactories {
   varchar<T extends string = string>(length: number): Column<Base<T>>;
   boolean(): Column<Base<boolean>>;
   /** A point in time, read as `Date` (`timestamptz` on PostgreSQL, ISO-8601 text on SQLite). */
-  timestamp(): TimestampColumn<Base<Date>>;
+  timestamp(): Column<Base<Date>>;
   /** A calendar date, read as a `YYYY-MM-DD` string. */
   date(): Column<Base<string>>;
   /** JSON (`jsonb` on PostgreSQL); give the shape as a type argument. */
   json<T>(): Column<Base<T>>;
-  uuid(): UuidColumn<Base<string>>;
+  uuid(): Column<Base<string>>;
   /** Binary data, read as `Uint8Array`. */
   bytes(): Column<Base<Uint8Array>>;
 }
@@ -254,7 +262,7 @@ export interface ColumnFactories {
  * ```
  */
 export const col: ColumnFactories = Object.freeze({
-  int: () => new IntColumn(spec("int")),
+  int: () => new Column(spec("int")),
   bigint: () => new Column(spec("bigint")),
   real: () => new Column(spec("real")),
   decimal: (precision?: number, scale?: number) =>
@@ -262,10 +270,10 @@ export const col: ColumnFactories = Object.freeze({
   text: () => new Column(spec("text")),
   varchar: (length: number) => new Column(spec("varchar", { length })),
   boolean: () => new Column(spec("boolean")),
-  timestamp: () => new TimestampColumn(spec("timestamp")),
+  timestamp: () => new Column(spec("timestamp")),
   date: () => new Column(spec("date")),
   json: () => new Column(spec("json")),
-  uuid: () => new UuidColumn(spec("uuid")),
+  uuid: () => new Column(spec("uuid")),
   bytes: () => new Column(spec("bytes")),
 }) as ColumnFactories;
 

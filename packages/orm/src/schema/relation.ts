@@ -1,11 +1,14 @@
 import { OrmError } from "../errors.ts";
-import type { AnyColumnRef } from "./column-ref.ts";
+import type { Snapshot } from "../snapshot.ts";
+import type { AnyColumnRef, ColumnRef } from "./column-ref.ts";
 import {
   type AnyEntity,
   type ColumnMap,
   type Entity,
   entityMeta,
+  type Insert,
   metaOf,
+  type RelationsOf,
   type Row,
   type TableOf,
 } from "./define-entity.ts";
@@ -54,8 +57,9 @@ export class Relation<
   Target extends AnyEntity = AnyEntity,
   Owner extends string = string,
   Name extends string = string,
+  Via extends string = string,
 > {
-  declare readonly "~types"?: { kind: K; target: Target; owner: Owner; name: Name };
+  declare readonly "~types"?: { kind: K; target: Target; owner: Owner; name: Name; via: Via };
   readonly spec: RelationSpec;
   readonly #bound: { name: string; owner: EntityMeta } | undefined;
   #resolved: RelationMeta | undefined;
@@ -78,7 +82,7 @@ export class Relation<
 }
 
 /** Any relation. */
-export type AnyRelation = Relation<RelationKind, AnyEntity, string, string>;
+export type AnyRelation = Relation<RelationKind, AnyEntity, string, string, string>;
 
 function referencedColumn(fk: ColumnMeta, expected: EntityMeta, where: string): ColumnMeta {
   const ref = fk.spec.references;
@@ -194,10 +198,10 @@ function targetMeta(target: AnyEntity, fn: string): EntityMeta {
  * export const Post = withRelations(posts, { author: manyToOne(users, posts.authorId) });
  * ```
  */
-export function manyToOne<T extends AnyEntity>(
+export function manyToOne<T extends AnyEntity, F extends string>(
   target: T,
-  foreignKey: AnyColumnRef,
-): Relation<"manyToOne", T> {
+  foreignKey: ColumnRef<string, F, any, any>,
+): Relation<"manyToOne", T, string, string, F> {
   return new Relation({
     kind: "manyToOne",
     target: targetMeta(target, "manyToOne"),
@@ -250,8 +254,14 @@ export function manyToMany<T extends AnyEntity>(
 }
 
 type Bind<N extends string, R> = {
-  readonly [K in keyof R]: R[K] extends Relation<infer Kind, infer T, any, any>
-    ? Relation<Kind, T, N, K & string>
+  readonly [K in keyof R]: R[K] extends Relation<infer Kind, infer T, any, any, any>
+    ? Relation<
+        Kind,
+        T,
+        N,
+        K & string,
+        R[K] extends Relation<any, any, any, any, infer F> ? F : string
+      >
     : never;
 };
 
@@ -319,3 +329,29 @@ export type RelationName<Rel> = Rel extends Relation<any, any, any, infer N> ? N
 export type IncludedProps<Rels extends readonly AnyRelation[]> = {
   -readonly [Rel in Rels[number] as RelationName<Rel>]: IncludedValue<Rel>;
 };
+
+type ManyToOneOf<E> = {
+  [K in keyof RelationsOf<E>]: RelationsOf<E>[K] extends Relation<
+    "manyToOne",
+    infer T,
+    any,
+    any,
+    infer F
+  >
+    ? { readonly name: K; readonly target: T; readonly via: F }
+    : never;
+}[keyof RelationsOf<E>];
+
+/**
+ * What `db.add(E, values)` accepts: the insert columns, where a foreign key may instead be given
+ * as the related object (`author: user`), linked when saved (even if `user` is new too).
+ */
+export type AddInput<E> = [ManyToOneOf<E>] extends [never]
+  ? Insert<E>
+  : Omit<Insert<E>, ManyToOneOf<E>["via"]> &
+      Partial<Pick<Insert<E>, ManyToOneOf<E>["via"] & keyof Insert<E>>> & {
+        readonly [M in ManyToOneOf<E> as M["name"] & string]?:
+          | Row<M["target"]>
+          | Snapshot<Row<M["target"]>>
+          | null;
+      };
