@@ -33,14 +33,24 @@ export class ReadOnlyDbContext<DB = any> extends QueryContext<DB> {
 }
 
 // The type has no write methods; code that casts its way to them still gets a typed error.
-for (const method of ["add", "remove", "attach", "saveChanges", "transaction"]) {
+const refuse = (context: object, method: string): OrmError =>
+  new OrmError(
+    "ORM_READ_ONLY",
+    `${context.constructor.name}.${method}(): a ReadOnlyDbContext cannot write; use a DbContext`,
+  );
+for (const method of ["add", "remove", "attach"]) {
   Object.defineProperty(ReadOnlyDbContext.prototype, method, {
     enumerable: false,
     value(this: ReadOnlyDbContext): never {
-      throw new OrmError(
-        "ORM_READ_ONLY",
-        `${this.constructor.name}.${method}(): a ReadOnlyDbContext cannot write; use a DbContext`,
-      );
+      throw refuse(this, method);
+    },
+  });
+}
+for (const method of ["saveChanges", "transaction"]) {
+  Object.defineProperty(ReadOnlyDbContext.prototype, method, {
+    enumerable: false,
+    value(this: ReadOnlyDbContext): Promise<never> {
+      return Promise.reject(refuse(this, method));
     },
   });
 }

@@ -35,8 +35,8 @@ export abstract class DriverPool implements ConnectionPool {
   abstract destroyInUse(): Promise<number>;
   /** Opens the configured minimum of connections. */
   abstract warm(): Promise<void>;
-  /** Closes idle connections past `idleTimeoutMs`; returns how many. */
-  abstract evictIdle(): number;
+  /** Closes idle connections past `idleTimeoutMs` (as of `now`); returns how many. */
+  abstract evictIdle(now?: number): number;
   /** A short description with the counters, for messages. */
   abstract describe(): string;
 

@@ -97,12 +97,15 @@ export class ResourcePool<T> {
       const waiter: Waiter<T> = { resolve, reject, timer: undefined, signal, onAbort: undefined };
       if (timeoutMs > 0) {
         waiter.timer = setTimeout(() => {
+          // The counters as the caller saw them, itself still counted among the waiting.
+          const seen = this.describe();
+          const stats = this.stats();
           if (this.#remove(waiter)) {
             reject(
               new OrmError(
                 "ORM_POOL_TIMEOUT",
-                `no connection became free within ${timeoutMs} ms (${this.describe()}); raise the pool's max or acquireTimeoutMs, or find what holds connections (a context that is never disposed, a long transaction)`,
-                { details: { pool: this.#o.name, timeoutMs, ...this.stats() } },
+                `no connection became free within ${timeoutMs} ms (${seen}); raise the pool's max or acquireTimeoutMs, or find what holds connections (a context that is never disposed, a long transaction)`,
+                { details: { pool: this.#o.name, timeoutMs, ...stats } },
               ),
             );
           }
@@ -142,6 +145,7 @@ export class ResourcePool<T> {
 
   /** Closes idle items (above `min`) idle longer than `idleTimeoutMs`; returns how many. */
   evictIdle(now: number = performance.now()): number {
+    if (this.#o.idleTimeoutMs <= 0) return 0;
     let evicted = 0;
     // Oldest first: idle items are pushed at the end, so the front has waited longest.
     while (

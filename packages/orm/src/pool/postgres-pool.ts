@@ -118,7 +118,7 @@ export class PostgresPool extends DriverPool {
     return this.#primary.warm();
   }
 
-  evictIdle(): number {
-    return this.#primary.evictIdle() + (this.#readers?.evictIdle() ?? 0);
+  evictIdle(now?: number): number {
+    return this.#primary.evictIdle(now) + (this.#readers?.evictIdle(now) ?? 0);
   }
 }

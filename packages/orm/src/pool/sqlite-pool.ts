@@ -113,7 +113,7 @@ export class SqlitePool extends DriverPool {
     }
   }
 
-  evictIdle(): number {
-    return this.#writer.evictIdle() + (this.#readers?.evictIdle() ?? 0);
+  evictIdle(now?: number): number {
+    return this.#writer.evictIdle(now) + (this.#readers?.evictIdle(now) ?? 0);
   }
 }
