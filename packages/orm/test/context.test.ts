@@ -167,7 +167,7 @@ describe.each(dialects)("DbContext (%s)", (dialect) => {
       // Added child first, parent second: the unit of work still inserts the parent first.
       const post = db.add(Post, { title: "Ordered", author: undefined as never, authorId: 0 });
       const author = db.add(User, { email: email(), name: "Parent" });
-      post.author = author as never;
+      (post as { author?: unknown }).author = author;
       const root = db.add(Comment, { post, text: "root" } as never);
       const reply = db.add(Comment, { post, parent: root, text: "reply" } as never);
       await db.saveChanges();

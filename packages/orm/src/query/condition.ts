@@ -53,8 +53,11 @@ export class Condition<T extends string = string> {
   }
 }
 
-type TablesOf<C extends readonly Condition<any>[]> =
-  C[number] extends Condition<infer T> ? T : never;
+type TablesOf<C extends readonly Condition<any>[]> = [C[number]] extends [never]
+  ? never
+  : C[number] extends Condition<infer T>
+    ? T
+    : never;
 
 function checkItems(what: string, items: readonly unknown[]): readonly Condition[] {
   items.forEach((c, i) => {

@@ -83,6 +83,7 @@ export class Query<
   Tables extends string,
   M extends QueryMode = "snapshot",
 > {
+  declare readonly "~mode"?: M;
   readonly #core: ContextCore;
   readonly #s: QueryState;
 
