@@ -15,7 +15,7 @@ export interface AtomicNullableOptions<T> {
   readonly initial?: AtomicInput<T>;
   /** Place the slot in this buffer (several slots can share one) instead of a new one. */
   readonly buffer?: SharedArrayBuffer;
-  /** Byte offset of the slot in `buffer`: a multiple of 4 with `AtomicNullable.byteLength` bytes free. */
+  /** Byte offset of the slot in `buffer`: a multiple of 8 with `AtomicNullable.byteLength` (16) bytes free. */
   readonly byteOffset?: number;
 }
 

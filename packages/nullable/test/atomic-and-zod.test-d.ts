@@ -9,7 +9,7 @@ describe("AtomicNullable types", () => {
     expectTypeOf(AtomicNullable.bigint64(1n)).toEqualTypeOf<AtomicNullable<bigint>>();
     expectTypeOf(AtomicNullable.create("bigint64")).toEqualTypeOf<AtomicNullable<bigint>>();
     expectTypeOf(AtomicNullable.create("float64")).toEqualTypeOf<AtomicNullable<number>>();
-    const buffer = new SharedArrayBuffer(24);
+    const buffer = new SharedArrayBuffer(16);
     expectTypeOf(AtomicNullable.attach(buffer, "int32")).toEqualTypeOf<AtomicNullable<number>>();
     expectTypeOf(AtomicNullable.attach(buffer, "bigint64")).toEqualTypeOf<AtomicNullable<bigint>>();
   });
@@ -37,7 +37,7 @@ describe("AtomicNullable types", () => {
     // @ts-expect-error: no such kind
     AtomicNullable.create("int16");
     // @ts-expect-error: attach needs the kind
-    AtomicNullable.attach(new SharedArrayBuffer(24));
+    AtomicNullable.attach(new SharedArrayBuffer(16));
   });
 });
 

@@ -154,7 +154,7 @@ describe("buffers, offsets and attaching", () => {
   it("rejects buffers and offsets that cannot hold a slot with NULLABLE_ATOMIC_BUFFER", () => {
     const sab = new SharedArrayBuffer(64);
     expect(() =>
-      AtomicNullable.attach(new ArrayBuffer(24) as unknown as SharedArrayBuffer, "int32"),
+      AtomicNullable.attach(new ArrayBuffer(16) as unknown as SharedArrayBuffer, "int32"),
     ).toThrow(/needs a SharedArrayBuffer/);
     expect(() => AtomicNullable.attach(sab, "int32")).toThrow(/holds no AtomicNullable/);
     expect(() => AtomicNullable.attach(sab, "int32", 4)).toThrow(/multiple of 8/);
