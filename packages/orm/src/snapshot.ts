@@ -1,5 +1,6 @@
 // The one place @dext/orm freezes what no-tracking reads return (issue: wire @dext/immutable's
 // freezeDeep and Snapshot<T> in when they land).
+import type { Nullable } from "./nullable.ts";
 
 /**
  * A deep-readonly view of `T`: what no-tracking reads return. The objects are frozen at run
@@ -13,7 +14,7 @@
  */
 export type Snapshot<T> = T extends (...args: any[]) => unknown
   ? T
-  : T extends Date | Uint8Array
+  : T extends Date | Uint8Array | Nullable<any>
     ? T
     : T extends ReadonlyArray<infer U>
       ? ReadonlyArray<Snapshot<U>>
