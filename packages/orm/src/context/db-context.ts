@@ -1,9 +1,9 @@
 import type { Database } from "../database.ts";
 import { OrmError } from "../errors.ts";
-import { originalsOf } from "../internal/context-core.ts";
+import { entry, originalsOf } from "../internal/context-core.ts";
+import { newEntity } from "../internal/new-entity.ts";
 import type { TransactionOptions } from "../internal/session.ts";
 import { type SaveResult, saveChanges } from "../internal/unit-of-work.ts";
-import { defaultValue } from "../schema/column.ts";
 import type { AnyEntity, KeyOf, Row } from "../schema/define-entity.ts";
 import type { AddInput } from "../schema/relation.ts";
 import type { Snapshot } from "../snapshot.ts";
@@ -73,40 +73,8 @@ export class DbContext<DB = any> extends QueryContext<DB> {
     if (values === null || typeof values !== "object") {
       throw new OrmError("ORM_ENTITY_STATE", `add(${meta.name}) needs an object of column values`);
     }
-    const input = values as Record<string, unknown>;
-    for (const k of Object.keys(input)) {
-      if (!meta.byKey.has(k) && !meta.relations.has(k)) {
-        throw new OrmError(
-          "ORM_ENTITY_STATE",
-          `add(${meta.name}): "${k}" is not a column or relation of ${meta.name} (columns: ${[...meta.byKey.keys()].join(", ")})`,
-        );
-      }
-    }
-    const obj: Record<string, unknown> = {};
-    for (const c of meta.columns) {
-      let v = input[c.key];
-      if (v === undefined && c.spec.default !== undefined) v = defaultValue(c.spec.default);
-      if (v === undefined && !c.spec.generated) {
-        if (!c.spec.nullable) {
-          const viaRelation = [...meta.relations.values()].some(
-            (r) => r.meta.kind === "manyToOne" && r.meta.ownerColumn === c && input[r.name] != null,
-          );
-          if (!viaRelation) {
-            throw new OrmError(
-              "ORM_ENTITY_STATE",
-              `add(${meta.name}): "${c.key}" is required (not nullable, no default)`,
-              { details: { entity: meta.name, column: c.key } },
-            );
-          }
-        }
-        v = null;
-      }
-      obj[c.key] = v;
-    }
-    for (const name of meta.relations.keys()) {
-      if (name in input) obj[name] = input[name];
-    }
-    core.entries.set(obj, { meta, state: "added", original: undefined });
+    const obj = newEntity(meta, values as Record<string, unknown>);
+    core.entries.set(obj, entry(meta, obj, "added", undefined));
     return obj as Row<E>;
   }
 
@@ -163,7 +131,7 @@ export class DbContext<DB = any> extends QueryContext<DB> {
     }
     for (const c of meta.columns) if (!(c.key in row)) row[c.key] = null;
     core.trackedMap(meta).set(meta.keyOf(row), row);
-    core.entries.set(row, { meta, state: "deleted", original: originalsOf(meta, row) });
+    core.entries.set(row, entry(meta, row, "deleted", originalsOf(meta, row)));
   }
 
   /**

@@ -9,32 +9,75 @@ import type { Session } from "./session.ts";
 /** What the change tracker knows about one tracked object. */
 export interface Entry {
   readonly meta: EntityMeta;
+  readonly obj: Record<string, unknown>;
   state: "added" | "unchanged" | "deleted";
   /** Column values as last loaded or saved, by position (comparable form). */
   original: unknown[] | undefined;
+  /** While saving: new objects this one must be inserted after, and its insert level. */
+  deps: Record<string, unknown>[] | undefined;
+  level: number;
+}
+
+/** A tracker entry. */
+export function entry(
+  meta: EntityMeta,
+  obj: Record<string, unknown>,
+  state: Entry["state"],
+  original: unknown[] | undefined,
+): Entry {
+  return { meta, obj, state, original, deps: undefined, level: -1 };
+}
+
+type Comparable = ((value: unknown) => unknown) | undefined;
+
+function comparatorFor(meta: EntityMeta, position: number): Comparable {
+  const c = meta.columns[position]!;
+  let base: Comparable;
+  switch (c.spec.kind) {
+    case "timestamp":
+      base = (v) => (v instanceof Date ? v.getTime() : v);
+      break;
+    case "json":
+      base = (v) => JSON.stringify(v);
+      break;
+    case "bytes":
+      base = (v) => (v instanceof Uint8Array ? Buffer.from(v).toString("base64") : v);
+      break;
+    default:
+      base = undefined;
+  }
+  if (!c.spec.wrapped) return base;
+  return (v) => {
+    const plain = fromNullable(v);
+    return plain === null || plain === undefined ? null : base ? base(plain) : plain;
+  };
+}
+
+function comparators(meta: EntityMeta): readonly Comparable[] {
+  let c = meta.cache.get("comparators") as Comparable[] | undefined;
+  if (c === undefined) {
+    c = meta.columns.map((_, i) => comparatorFor(meta, i));
+    meta.cache.set("comparators", c);
+  }
+  return c;
 }
 
 /** A value in the form change detection compares (dates by time, JSON by text). */
 export function comparable(meta: EntityMeta, position: number, value: unknown): unknown {
-  const c = meta.columns[position]!;
-  if (c.spec.wrapped) value = fromNullable(value);
   if (value === null || value === undefined) return null;
-  switch (c.spec.kind) {
-    case "timestamp":
-      return value instanceof Date ? value.getTime() : value;
-    case "json":
-      return JSON.stringify(value);
-    case "bytes":
-      return value instanceof Uint8Array ? Buffer.from(value).toString("base64") : value;
-    default:
-      return value;
-  }
+  const f = comparators(meta)[position];
+  return f === undefined ? value : f(value);
 }
 
 export function originalsOf(meta: EntityMeta, row: Record<string, unknown>): unknown[] {
   const cols = meta.columns;
+  const cmp = comparators(meta);
   const out = new Array<unknown>(cols.length);
-  for (let i = 0; i < cols.length; i++) out[i] = comparable(meta, i, row[cols[i]!.key]);
+  for (let i = 0; i < cols.length; i++) {
+    const v = row[cols[i]!.key];
+    const f = cmp[i];
+    out[i] = v === null || v === undefined ? null : f === undefined ? v : f(v);
+  }
   return out;
 }
 
@@ -103,7 +146,7 @@ export class ContextCore {
     const seen = map.get(key);
     if (seen !== undefined) return seen;
     map.set(key, row);
-    this.entries.set(row, { meta, state: "unchanged", original: originalsOf(meta, row) });
+    this.entries.set(row, entry(meta, row, "unchanged", originalsOf(meta, row)));
     return row;
   }
 

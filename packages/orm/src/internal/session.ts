@@ -3,6 +3,7 @@ import type { ConnectionIntent } from "../pool/connection-pool.ts";
 import type { DriverConnection, QueryOutcome } from "./driver-connection.ts";
 import type { DriverPool } from "./driver-pool.ts";
 import type { Instrumentation, QueryOperation } from "./instrumentation.ts";
+import type { SqliteConnection } from "./sqlite-connection.ts";
 import { translateError } from "./translate-error.ts";
 
 /** Transaction options; the isolation level applies on PostgreSQL (SQLite is always serializable). */
@@ -188,6 +189,21 @@ export class Session {
       });
     }
     return this.#acquireHeld().then((conn) => this.#run(conn, sql, params, op, arrays));
+  }
+
+  /**
+   * Inside a SQLite transaction with nothing measuring statements: runs an INSERT and returns
+   * the rowid with no result object. `undefined` means "use query()" (the caller falls back).
+   */
+  insertRowidSync(sql: string, params: readonly unknown[]): number | bigint | undefined {
+    const c = this.#tx;
+    if (c === undefined || !c.sync || c.cursorOpen || this.#host.instrumentation.active)
+      return undefined;
+    try {
+      return (c as SqliteConnection).insertSync(sql, params);
+    } catch (error) {
+      throw translateError(error, c.dialect, `insert on ${this.#what}`, sql);
+    }
   }
 
   async begin(options: TransactionOptions = {}): Promise<void> {
