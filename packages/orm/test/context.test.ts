@@ -180,7 +180,7 @@ describe.each(dialects)("DbContext (%s)", (dialect) => {
       );
     });
 
-    it("batches inserts on PostgreSQL and keeps keys in order", async () => {
+    it("batches inserts (1000 rows a statement) and keeps generated keys in entity order", async () => {
       await using db = new AppDb(t.database);
       const users = Array.from({ length: 1500 }, (_, i) =>
         db.add(User, { email: `batch${i}-${email()}`, name: `N${i}` }),
@@ -188,7 +188,7 @@ describe.each(dialects)("DbContext (%s)", (dialect) => {
       events = [];
       await db.saveChanges();
       const inserts = events.filter((e) => e.operation === "insert");
-      expect(inserts).toHaveLength(dialect === "postgres" ? 2 : 1500);
+      expect(inserts).toHaveLength(2);
       for (let i = 1; i < users.length; i++) expect(users[i]!.id).toBe(users[i - 1]!.id + 1);
       const check = await db.find(User, users[777]!.id);
       expect(check?.name).toBe("N777");

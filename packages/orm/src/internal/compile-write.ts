@@ -1,21 +1,17 @@
 import type { Kysely } from "kysely";
-import type { Dialect } from "../pool/connection-pool.ts";
 import type { ColumnMeta, EntityMeta } from "../schema/entity-meta.ts";
 import { type CompiledShape, type ShapeCache, Slot, toShape } from "./shape-cache.ts";
 
-/**
- * `INSERT INTO t (cols) VALUES (...) x rows`, returning the generated key where the dialect needs
- * RETURNING for it (PostgreSQL; SQLite reports the rowid of a single-row insert directly).
- */
+/** `INSERT INTO t (cols) VALUES (...) x rows`, optionally returning the generated key. */
 export function compileInsert(
   k: Kysely<any>,
   cache: ShapeCache,
   meta: EntityMeta,
   columns: readonly ColumnMeta[],
   rows: number,
-  dialect: Dialect,
+  returnKey: boolean,
 ): CompiledShape {
-  const key = `I,${meta.id},${columns.map((c) => c.key).join(",")},${rows}`;
+  const key = `I,${meta.id},${columns.map((c) => c.key).join(",")},${rows},${returnKey}`;
   const hit = cache.get(key);
   if (hit !== undefined) return hit;
   let slot = 0;
@@ -26,7 +22,7 @@ export function compileInsert(
   });
   let q = k.insertInto(meta.table);
   q = columns.length === 0 ? q.defaultValues() : (q.values(values) as unknown as typeof q);
-  const returning = dialect === "postgres" ? meta.generatedKey : undefined;
+  const returning = returnKey ? meta.generatedKey : undefined;
   const compiled = returning ? q.returning(returning.dbName).compile() : q.compile();
   return cache.set(key, toShape(compiled, "insert"));
 }

@@ -3,15 +3,10 @@ import type { ConnectionIntent } from "../pool/connection-pool.ts";
 import type { DriverConnection, QueryOutcome } from "./driver-connection.ts";
 import type { DriverPool } from "./driver-pool.ts";
 import type { Instrumentation, QueryOperation } from "./instrumentation.ts";
-import type { SqliteConnection } from "./sqlite-connection.ts";
+import { beginSql, type TransactionOptions } from "./transaction-sql.ts";
 import { translateError } from "./translate-error.ts";
 
-/** Transaction options; the isolation level applies on PostgreSQL (SQLite is always serializable). */
-export interface TransactionOptions {
-  readonly isolationLevel?: "read committed" | "repeatable read" | "serializable";
-  /** `read only` lets PostgreSQL skip work and rejects writes. */
-  readonly accessMode?: "read write" | "read only";
-}
+export type { TransactionOptions };
 
 /** What a session needs from its database. */
 export interface SessionHost {
@@ -189,21 +184,6 @@ export class Session {
       });
     }
     return this.#acquireHeld().then((conn) => this.#run(conn, sql, params, op, arrays));
-  }
-
-  /**
-   * Inside a SQLite transaction with nothing measuring statements: runs an INSERT and returns
-   * the rowid with no result object. `undefined` means "use query()" (the caller falls back).
-   */
-  insertRowidSync(sql: string, params: readonly unknown[]): number | bigint | undefined {
-    const c = this.#tx;
-    if (c === undefined || !c.sync || c.cursorOpen || this.#host.instrumentation.active)
-      return undefined;
-    try {
-      return (c as SqliteConnection).insertSync(sql, params);
-    } catch (error) {
-      throw translateError(error, c.dialect, `insert on ${this.#what}`, sql);
-    }
   }
 
   async begin(options: TransactionOptions = {}): Promise<void> {
@@ -391,31 +371,4 @@ export class Session {
     if (held !== undefined) this.#pool.releaseDriver(held, held.broken);
     if (errors.length > 0) throw errors[0];
   }
-}
-
-const isolationLevels = new Set(["read committed", "repeatable read", "serializable"]);
-const accessModes = new Set(["read write", "read only"]);
-
-function beginSql(c: DriverConnection, readOnly: boolean, o: TransactionOptions): string {
-  if (o.isolationLevel !== undefined && !isolationLevels.has(o.isolationLevel)) {
-    throw new OrmError(
-      "ORM_INVALID_QUERY",
-      `isolationLevel "${String(o.isolationLevel)}" is not one of: ${[...isolationLevels].join(", ")}`,
-    );
-  }
-  if (o.accessMode !== undefined && !accessModes.has(o.accessMode)) {
-    throw new OrmError(
-      "ORM_INVALID_QUERY",
-      `accessMode "${String(o.accessMode)}" is not one of: ${[...accessModes].join(", ")}`,
-    );
-  }
-  if (c.dialect === "sqlite") {
-    // IMMEDIATE takes the write lock up front, so a transaction never fails half-way with
-    // SQLITE_BUSY when it upgrades from reading to writing.
-    return readOnly || o.accessMode === "read only" ? "begin" : "begin immediate";
-  }
-  const parts = ["begin"];
-  if (o.isolationLevel) parts.push(`isolation level ${o.isolationLevel}`);
-  if (o.accessMode) parts.push(o.accessMode);
-  return parts.join(" ");
 }

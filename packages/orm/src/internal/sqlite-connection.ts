@@ -99,11 +99,6 @@ export class SqliteConnection implements DriverConnection {
     return { rows: EMPTY, affected: r.changes, lastInsertId: r.lastInsertRowid };
   }
 
-  /** Runs an INSERT and returns the new rowid (the unit of work's SQLite fast path). */
-  insertSync(sql: string, params: readonly unknown[]): number | bigint {
-    return this.#statement(sql, true).run(...(params as unknown[])).lastInsertRowid;
-  }
-
   run(sql: string, params: readonly unknown[], arrays: boolean): Promise<QueryOutcome> {
     try {
       return Promise.resolve(this.runSync(sql, params, arrays));

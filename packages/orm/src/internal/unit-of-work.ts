@@ -50,10 +50,15 @@ async function exec(
   return r instanceof Promise ? await r : r;
 }
 
+/** Most parameters one statement may bind (SQLite's default limit is 32766, PostgreSQL's 65535). */
+const maxParams = { sqlite: 32766, postgres: 65535 } as const;
+
 /**
- * Inserts one run of new entities of one entity type. SQLite runs a cached single-row statement
- * per entity (synchronously: the writer is never held across I/O) and reads the rowid back;
- * PostgreSQL sends multi-row INSERTs with RETURNING, whose rows come back in VALUES order.
+ * Inserts one run of new entities of one entity type with multi-row INSERTs. Generated keys come
+ * back through RETURNING: PostgreSQL returns the rows in VALUES order; SQLite gives a batch
+ * ascending rowids in VALUES order (its writer is ours alone for the transaction), so the sorted
+ * keys line up with the entities. SQLite statements run synchronously: no await holds the writer
+ * on I/O.
  */
 async function insertGroup(
   core: ContextCore,
@@ -70,35 +75,11 @@ async function insertGroup(
   const columns = gen && !withKey ? meta.columns.filter((c) => c !== gen) : meta.columns;
   const needsKey = gen !== undefined && !withKey;
   const links = manyToOnes(meta).length > 0;
-  if (dialect === "sqlite") {
-    const shape = compileInsert(compiler, shapes, meta, columns, 1, dialect);
-    // better-sqlite3 copies the parameters during the synchronous call, so one array serves all.
-    const params = new Array<unknown>(columns.length);
-    const bigint = gen?.spec.kind === "bigint";
-    for (let i = 0; i < group.length; i++) {
-      const obj = group[i]!.obj;
-      if (links) fixUp(core, obj, meta, undefined);
-      values(meta, obj, columns, dialect, params, 0);
-      const bound = bind(shape, params);
-      let id = core.session.insertRowidSync(shape.sql, bound);
-      if (id === undefined) {
-        const pending = core.session.query(shape.sql, bound, "insert", true);
-        id = (pending instanceof Promise ? await pending : pending).lastInsertId;
-      }
-      if (needsKey) {
-        obj[gen.key] = bigint ? BigInt(id!) : Number(id);
-        assigned.push(group[i]!);
-      }
-    }
-    return;
-  }
-  const perStatement = Math.max(
-    1,
-    Math.min(batchSize, Math.floor(65535 / Math.max(1, columns.length))),
-  );
+  const width = Math.max(1, columns.length);
+  const perStatement = Math.max(1, Math.min(batchSize, Math.floor(maxParams[dialect] / width)));
   for (let k = 0; k < group.length; k += perStatement) {
     const n = Math.min(perStatement, group.length - k);
-    const shape = compileInsert(compiler, shapes, meta, columns, n, dialect);
+    const shape = compileInsert(compiler, shapes, meta, columns, n, needsKey);
     const params = new Array<unknown>(n * columns.length);
     for (let j = 0; j < n; j++) {
       const obj = group[k + j]!.obj;
@@ -106,11 +87,27 @@ async function insertGroup(
       values(meta, obj, columns, dialect, params, j * columns.length);
     }
     const r = await exec(core, shape.sql, bind(shape, params), "insert");
-    if (needsKey) {
-      for (let j = 0; j < n; j++) {
-        group[k + j]!.obj[gen.key] = (r.rows[j] as unknown[])[0];
-        assigned.push(group[k + j]!);
-      }
+    if (!needsKey) continue;
+    const keys = (r.rows as unknown[][]).map((row) => row[0]);
+    if (keys.length !== n) {
+      throw new OrmError(
+        "ORM_QUERY_FAILED",
+        `inserting ${n} ${meta.name} rows returned ${keys.length} generated keys; a trigger may have changed the insert`,
+      );
+    }
+    if (dialect === "sqlite") {
+      // Ascending rowids are VALUES order; numbers compare as numbers, not as text.
+      keys.sort((a, b) => Number(a) - Number(b));
+    }
+    const bigint = gen.spec.kind === "bigint";
+    for (let j = 0; j < n; j++) {
+      const key = keys[j];
+      group[k + j]!.obj[gen.key] = bigint
+        ? BigInt(key as bigint)
+        : typeof key === "bigint"
+          ? Number(key)
+          : key;
+      assigned.push(group[k + j]!);
     }
   }
 }

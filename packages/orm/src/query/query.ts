@@ -10,6 +10,7 @@ import {
 } from "../internal/compile-select.ts";
 import type { ContextCore } from "../internal/context-core.ts";
 import { type IncludeSpec, loadIncludes } from "../internal/include-loader.ts";
+import { materialize } from "../internal/materialize.ts";
 import { bind, type CompiledShape } from "../internal/shape-cache.ts";
 import type { AnyColumnRef, ColumnRef, SortDirection } from "../schema/column-ref.ts";
 import type { AnyEntity, TableOf } from "../schema/define-entity.ts";
@@ -23,28 +24,12 @@ import {
 } from "../schema/relation.ts";
 import { freezeSnapshot, type Snapshot } from "../snapshot.ts";
 import { Condition } from "./condition.ts";
+import type { QueryMode, QueryResult, ReadOf, SelectedRow, StreamOptions } from "./query-types.ts";
 
-/** How a query returns rows: frozen snapshots (trackable), tracked entities, or fixed snapshots. */
-export type QueryMode = "snapshot" | "tracked" | "fixed";
+export type { QueryMode, QueryResult, SelectedRow, StreamOptions } from "./query-types.ts";
 
-/** What a query yields per row in `mode`. */
-export type QueryResult<R, M extends QueryMode> = M extends "tracked" ? R : Snapshot<R>;
-
-type ReadOf<C> = C extends ColumnRef<any, any, any, infer R> ? R : never;
-type KeyOfRef<C> = C extends ColumnRef<any, infer K, any, any> ? K : never;
-
-/** The row `select(User.id, User.name)` returns. */
-export type SelectedRow<C extends readonly AnyColumnRef[]> = {
-  -readonly [P in C[number] as KeyOfRef<P>]: ReadOf<P>;
-};
-
-/** Options of {@link Query.stream}. */
-export interface StreamOptions {
-  /** Rows fetched per round trip (default 200). */
-  readonly batchSize?: number;
-}
-
-interface QueryState {
+/** @internal */
+export interface QueryState {
   readonly select: SelectState;
   readonly includes: readonly IncludeSpec[];
   readonly tracked: boolean;
@@ -333,44 +318,23 @@ export class Query<
     return { rows: (r instanceof Promise ? await r : r).rows, shape };
   }
 
-  async #materialize(rows: readonly unknown[][], shape: CompiledShape): Promise<object[]> {
-    const core = this.#core;
-    const s = this.#s;
-    const sel = s.select;
-    const out = new Array<object>(rows.length);
-    if (shape.hydrate !== undefined) {
-      const hydrate = shape.hydrate;
-      for (let i = 0; i < rows.length; i++) out[i] = freezeSnapshot(hydrate(rows[i]!));
-      return Object.freeze(out) as object[];
-    }
-    const meta = sel.root;
-    if (s.tracked) {
-      for (let i = 0; i < rows.length; i++) out[i] = core.track(meta, rows[i]!);
-    } else if (s.includes.length > 0) {
-      const h = entityHydrator(meta, core.dialect);
-      for (let i = 0; i < rows.length; i++) out[i] = h(rows[i]!);
-    } else {
-      for (let i = 0; i < rows.length; i++) out[i] = core.snapshot(meta, rows[i]!);
-    }
-    const unique = sel.distinct && sel.joins.length > 0 ? [...new Set(out)] : out;
-    if (s.includes.length > 0) {
-      await loadIncludes(core, unique as Record<string, unknown>[], s.includes, s.tracked);
-      if (!s.tracked) freezeSnapshot(unique);
-    }
-    return unique;
-  }
-
   /** Every matching row. */
   async all(): Promise<QueryResult<R, M>[]> {
     const { rows, shape } = await this.#rows("rows", this.#s.select);
-    return (await this.#materialize(rows as unknown[][], shape)) as QueryResult<R, M>[];
+    return (await materialize(this.#core, this.#s, rows as unknown[][], shape)) as QueryResult<
+      R,
+      M
+    >[];
   }
 
   /** The first matching row (in `orderBy` order), or `undefined`. */
   async first(): Promise<QueryResult<R, M> | undefined> {
     const { rows, shape } = await this.#rows("rows", { ...this.#s.select, limit: 1 });
     if (rows.length === 0) return undefined;
-    return (await this.#materialize(rows as unknown[][], shape))[0] as QueryResult<R, M>;
+    return (await materialize(this.#core, this.#s, rows as unknown[][], shape))[0] as QueryResult<
+      R,
+      M
+    >;
   }
 
   /** The first matching row; throws `ORM_NOT_FOUND` when there is none. */

@@ -1,18 +1,23 @@
 import { OrmError } from "../errors.ts";
-import type { Snapshot } from "../snapshot.ts";
+import { resolveRelation } from "../internal/resolve-relation.ts";
 import type { AnyColumnRef, ColumnRef } from "./column-ref.ts";
 import {
   type AnyEntity,
   type ColumnMap,
   type Entity,
   entityMeta,
-  type Insert,
   metaOf,
-  type RelationsOf,
-  type Row,
-  type TableOf,
 } from "./define-entity.ts";
 import type { ColumnMeta, EntityMeta } from "./entity-meta.ts";
+
+export type {
+  AddInput,
+  IncludedProps,
+  IncludedValue,
+  RelationName,
+  RelationOwner,
+  RelationTarget,
+} from "./relation-types.ts";
 
 /** The kinds of relation. */
 export type RelationKind = "manyToOne" | "oneToMany" | "manyToMany";
@@ -76,111 +81,13 @@ export class Relation<
 
   /** @internal The resolved link; throws `ORM_INVALID_ENTITY` when the declaration is wrong. */
   get meta(): RelationMeta {
-    this.#resolved ??= resolve(this.spec, this.#bound);
+    this.#resolved ??= resolveRelation(this.spec, this.#bound);
     return this.#resolved;
   }
 }
 
 /** Any relation. */
 export type AnyRelation = Relation<RelationKind, AnyEntity, string, string, string>;
-
-function referencedColumn(fk: ColumnMeta, expected: EntityMeta, where: string): ColumnMeta {
-  const ref = fk.spec.references;
-  if (ref !== undefined) {
-    let target: AnyColumnRef;
-    try {
-      target = ref.target();
-    } catch (cause) {
-      throw new OrmError(
-        "ORM_INVALID_ENTITY",
-        `${where}: the references() of ${fk.entity.name}.${fk.key} could not be resolved`,
-        { cause },
-      );
-    }
-    if (target.meta.entity !== expected) {
-      throw new OrmError(
-        "ORM_INVALID_ENTITY",
-        `${where}: ${fk.entity.name}.${fk.key} references ${target.meta.entity.name}.${target.meta.key}, not entity ${expected.name}`,
-      );
-    }
-    return target.meta;
-  }
-  if (expected.primaryKey.length !== 1) {
-    throw new OrmError(
-      "ORM_INVALID_ENTITY",
-      `${where}: ${expected.name} has a composite key, so ${fk.entity.name}.${fk.key} must say which column it references with .references()`,
-    );
-  }
-  return expected.primaryKey[0]!;
-}
-
-function resolve(
-  spec: RelationSpec,
-  bound: { name: string; owner: EntityMeta } | undefined,
-): RelationMeta {
-  if (!bound) {
-    throw new OrmError(
-      "ORM_INVALID_ENTITY",
-      `a ${spec.kind} relation to ${spec.target.name} was used before withRelations() gave it an owner and a name`,
-    );
-  }
-  const { owner, name } = bound;
-  const where = `relation ${owner.name}.${name}`;
-  switch (spec.kind) {
-    case "manyToOne": {
-      if (spec.via.entity !== owner) {
-        throw new OrmError(
-          "ORM_INVALID_ENTITY",
-          `${where}: manyToOne needs a foreign key column of ${owner.name}, got ${spec.via.entity.name}.${spec.via.key}`,
-        );
-      }
-      return {
-        name,
-        kind: spec.kind,
-        owner,
-        target: spec.target,
-        ownerColumn: spec.via,
-        targetColumn: referencedColumn(spec.via, spec.target, where),
-        through: undefined,
-      };
-    }
-    case "oneToMany": {
-      if (spec.via.entity !== spec.target) {
-        throw new OrmError(
-          "ORM_INVALID_ENTITY",
-          `${where}: oneToMany needs a foreign key column of ${spec.target.name}, got ${spec.via.entity.name}.${spec.via.key}`,
-        );
-      }
-      return {
-        name,
-        kind: spec.kind,
-        owner,
-        target: spec.target,
-        ownerColumn: referencedColumn(spec.via, owner, where),
-        targetColumn: spec.via,
-        through: undefined,
-      };
-    }
-    case "manyToMany": {
-      const toTarget = spec.viaTarget!;
-      if (spec.via.entity !== toTarget.entity) {
-        throw new OrmError(
-          "ORM_INVALID_ENTITY",
-          `${where}: manyToMany needs two foreign keys of the same join entity, got ${spec.via.entity.name}.${spec.via.key} and ${toTarget.entity.name}.${toTarget.key}`,
-        );
-      }
-      return {
-        name,
-        kind: spec.kind,
-        owner,
-        target: spec.target,
-        ownerColumn: referencedColumn(spec.via, owner, where),
-        targetColumn: referencedColumn(toTarget, spec.target, where),
-        through: { entity: spec.via.entity, toOwner: spec.via, toTarget },
-      };
-    }
-  }
-}
 
 function targetMeta(target: AnyEntity, fn: string): EntityMeta {
   const meta = metaOf(target);
@@ -310,48 +217,3 @@ export function withRelations<
   }
   return Object.freeze(out) as Entity<N, C, R0 & Bind<N, R>>;
 }
-
-/** The value an included relation adds to each row: one row (or null), or a list. */
-export type IncludedValue<Rel, Extra = {}> =
-  Rel extends Relation<infer K, infer T, any, any>
-    ? K extends "manyToOne"
-      ? (Row<T> & Extra) | null
-      : (Row<T> & Extra)[]
-    : never;
-
-/** The relation's target table. */
-export type RelationTarget<Rel> = Rel extends Relation<any, infer T, any, any> ? TableOf<T> : never;
-/** The relation's owner table. */
-export type RelationOwner<Rel> = Rel extends Relation<any, any, infer O, any> ? O : never;
-/** The relation's property name. */
-export type RelationName<Rel> = Rel extends Relation<any, any, any, infer N> ? N : never;
-/** The properties a list of included relations adds to a row. */
-export type IncludedProps<Rels extends readonly AnyRelation[]> = {
-  -readonly [Rel in Rels[number] as RelationName<Rel>]: IncludedValue<Rel>;
-};
-
-type ManyToOneOf<E> = {
-  [K in keyof RelationsOf<E>]: RelationsOf<E>[K] extends Relation<
-    "manyToOne",
-    infer T,
-    any,
-    any,
-    infer F
-  >
-    ? { readonly name: K; readonly target: T; readonly via: F }
-    : never;
-}[keyof RelationsOf<E>];
-
-/**
- * What `db.add(E, values)` accepts: the insert columns, where a foreign key may instead be given
- * as the related object (`author: user`), linked when saved (even if `user` is new too).
- */
-export type AddInput<E> = [ManyToOneOf<E>] extends [never]
-  ? Insert<E>
-  : Omit<Insert<E>, ManyToOneOf<E>["via"]> &
-      Partial<Pick<Insert<E>, ManyToOneOf<E>["via"] & keyof Insert<E>>> & {
-        readonly [M in ManyToOneOf<E> as M["name"] & string]?:
-          | Row<M["target"]>
-          | Snapshot<Row<M["target"]>>
-          | null;
-      };
