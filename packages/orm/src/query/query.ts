@@ -9,7 +9,7 @@ import {
   type SelectState,
 } from "../internal/compile-select.ts";
 import type { ContextCore } from "../internal/context-core.ts";
-import { type IncludeSpec, loadIncludes } from "../internal/include-loader.ts";
+import type { IncludeSpec } from "../internal/include-loader.ts";
 import { materialize } from "../internal/materialize.ts";
 import { bind, type CompiledShape } from "../internal/shape-cache.ts";
 import type { AnyColumnRef, ColumnRef, SortDirection } from "../schema/column-ref.ts";
@@ -22,7 +22,7 @@ import {
   type RelationName,
   type RelationTarget,
 } from "../schema/relation.ts";
-import { freezeSnapshot, type Snapshot } from "../snapshot.ts";
+import { freezeSnapshot } from "../snapshot.ts";
 import { Condition } from "./condition.ts";
 import type { QueryMode, QueryResult, ReadOf, SelectedRow, StreamOptions } from "./query-types.ts";
 
