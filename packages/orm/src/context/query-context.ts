@@ -1,7 +1,7 @@
 import { Kysely } from "kysely";
 import { type Database, databaseImpl } from "../database.ts";
 import { OrmError } from "../errors.ts";
-import { encode } from "../internal/codec.ts";
+import { encode, objectRows } from "../internal/codec.ts";
 import { collectSelect, compileSelect } from "../internal/compile-select.ts";
 import { ContextCore } from "../internal/context-core.ts";
 import { sessionDialect } from "../internal/kysely-dialect.ts";
@@ -166,7 +166,7 @@ export abstract class QueryContext<DB = any> implements AsyncDisposable {
       keys.length === 1
         ? [encode(meta.primaryKey[0]!, keys[0], core.dialect)]
         : keys.map((k, i) => encode(meta.primaryKey[i]!, k, core.dialect));
-    const r = core.session.query(shape.sql, params, "select", true);
+    const r = core.session.query(shape.sql, params, "select", !objectRows(core.dialect));
     const raw = (r instanceof Promise ? await r : r).rows[0] as unknown[] | undefined;
     if (raw === undefined) return undefined;
     return tracked ? core.track(meta, raw) : core.snapshot(meta, raw);

@@ -102,12 +102,66 @@ function decoder(col: ColumnMeta, dialect: Dialect): Convert {
   return base ? (v: unknown) => toNullable(base(v)) : toNullable;
 }
 
-/** Builds `row array -> object` for the given output keys and columns (generated once per shape). */
+/**
+ * Whether a dialect's ORM queries read rows as objects keyed by property (SQLite: better-sqlite3
+ * builds them natively, so no second object is made) or as arrays (PostgreSQL).
+ */
+export function objectRows(dialect: Dialect): boolean {
+  return dialect === "sqlite";
+}
+
+/** The alias a selected field gets in SQL: its key for object rows, its position otherwise. */
+export function fieldAlias(key: string, position: number, dialect: Dialect): string {
+  return objectRows(dialect) ? key : `c${position}`;
+}
+
+/** The alias of an extra column appended after the fields (an include's grouping key). */
+export function extraAlias(index: number, width: number, dialect: Dialect): string {
+  return objectRows(dialect) ? `__x${index}` : `c${width + index}`;
+}
+
+/** Reads an extra column from a raw row, decoded, and removes it from object rows. */
+export function readExtra(
+  row: unknown,
+  index: number,
+  width: number,
+  column: ColumnMeta,
+  dialect: Dialect,
+): unknown {
+  let v: unknown;
+  if (objectRows(dialect)) {
+    const o = row as Record<string, unknown>;
+    const key = `__x${index}`;
+    v = o[key];
+    delete o[key];
+  } else {
+    v = (row as unknown[])[width + index];
+  }
+  const d = decoder(column, dialect);
+  return v === null || d === undefined ? v : d(v);
+}
+
+/**
+ * Builds the row reader for the given output keys and columns (generated once per shape): from an
+ * array for PostgreSQL, and for SQLite an in-place fix of the converted fields only (often none).
+ */
 export function compileHydrator(
   fields: readonly { readonly key: string; readonly column: ColumnMeta }[],
   dialect: Dialect,
-): (row: readonly unknown[]) => Record<string, unknown> {
+): (row: any) => Record<string, unknown> {
   const converters: Convert[] = [];
+  if (objectRows(dialect)) {
+    const fixes: string[] = [];
+    fields.forEach((f, i) => {
+      const d = decoder(f.column, dialect);
+      converters.push(d);
+      if (d !== undefined)
+        fixes.push(`r[${JSON.stringify(f.key)}] = c[${i}](r[${JSON.stringify(f.key)}]);`);
+    });
+    if (fixes.length === 0) return identity;
+    const fixer = new Function("c", `return function fix(r) { ${fixes.join(" ")} return r; };`);
+    return fixer(converters) as (row: any) => Record<string, unknown>;
+  }
   const parts = fields.map((f, i) => {
     const d = decoder(f.column, dialect);
     converters.push(d);
@@ -118,16 +172,18 @@ export function compileHydrator(
     "c",
     `return function hydrate(r) { return { ${parts.join(", ")} }; };`,
   );
-  return factory(converters) as (row: readonly unknown[]) => Record<string, unknown>;
+  return factory(converters) as (row: any) => Record<string, unknown>;
 }
+
+const identity = (row: any): Record<string, unknown> => row;
 
 /** The full-row hydrator of an entity (columns in declaration order). */
 export function entityHydrator(
   meta: EntityMeta,
   dialect: Dialect,
-): (row: readonly unknown[]) => Record<string, unknown> {
+): (row: any) => Record<string, unknown> {
   const key = `hyd:${dialect}`;
-  let h = meta.cache.get(key) as ((row: readonly unknown[]) => Record<string, unknown>) | undefined;
+  let h = meta.cache.get(key) as ((row: any) => Record<string, unknown>) | undefined;
   if (h === undefined) {
     h = compileHydrator(
       meta.columns.map((c) => ({ key: c.key, column: c })),

@@ -2,7 +2,7 @@ import { type Expression, type ExpressionBuilder, type Kysely, type SqlBool, sql
 import type { Dialect } from "../pool/connection-pool.ts";
 import type { Condition } from "../query/condition.ts";
 import type { ColumnMeta, EntityMeta } from "../schema/entity-meta.ts";
-import { compileHydrator, encode, selectsAsText } from "./codec.ts";
+import { compileHydrator, encode, extraAlias, fieldAlias, selectsAsText } from "./codec.ts";
 import { type CompiledShape, type ShapeCache, Slot, toShape } from "./shape-cache.ts";
 
 /** A join: `entity` joined on `entityColumn = otherColumn` (a column of a table already in the query). */
@@ -193,8 +193,13 @@ export function compileSelect(
   let fields: readonly { key: string; column: ColumnMeta }[] = [];
   if (mode === "rows") {
     fields = state.fields ?? state.root.columns.map((c) => ({ key: c.key, column: c }));
-    const all = [...fields.map((f) => f.column), ...state.extra];
-    q = q.select(all.map((c, i) => selectExpr(aliases, c, `c${i}`, dialect)));
+    const width = fields.length;
+    q = q.select([
+      ...fields.map((f, i) =>
+        selectExpr(aliases, f.column, fieldAlias(f.key, i, dialect), dialect),
+      ),
+      ...state.extra.map((c, i) => selectExpr(aliases, c, extraAlias(i, width, dialect), dialect)),
+    ]);
     if (state.distinct) q = q.distinct();
   } else if (mode === "count") {
     q = q.select((eb) => eb.fn.countAll().as("count"));

@@ -91,10 +91,15 @@ export class ContextCore {
   readonly dialect: Dialect;
   readonly readOnly: boolean;
   readonly name: string;
-  readonly #snapshots = new Map<EntityMeta, Map<unknown, object>>();
-  readonly #tracked = new Map<EntityMeta, Map<unknown, object>>();
+  // Maps are made on first use: a primary-key lookup through a fresh context needs one.
+  #snapshots: Map<EntityMeta, Map<unknown, object>> | undefined;
+  #tracked: Map<EntityMeta, Map<unknown, object>> | undefined;
+  #entries: Map<object, Entry> | undefined;
   /** Tracked objects in the order they were tracked. */
-  readonly entries: Map<object, Entry> = new Map();
+  get entries(): Map<object, Entry> {
+    this.#entries ??= new Map();
+    return this.#entries;
+  }
 
   constructor(db: DatabaseImpl, readOnly: boolean, signal: AbortSignal | undefined, name: string) {
     this.db = db;
@@ -105,6 +110,7 @@ export class ContextCore {
   }
 
   snapshotMap(meta: EntityMeta): Map<unknown, object> {
+    this.#snapshots ??= new Map();
     let m = this.#snapshots.get(meta);
     if (m === undefined) {
       m = new Map();
@@ -114,6 +120,7 @@ export class ContextCore {
   }
 
   trackedMap(meta: EntityMeta): Map<unknown, object> {
+    this.#tracked ??= new Map();
     let m = this.#tracked.get(meta);
     if (m === undefined) {
       m = new Map();
@@ -123,7 +130,7 @@ export class ContextCore {
   }
 
   /** A frozen row through the snapshot identity map: the first object loaded for a key wins. */
-  snapshot(meta: EntityMeta, raw: readonly unknown[]): object {
+  snapshot(meta: EntityMeta, raw: unknown): object {
     const row = entityHydrator(meta, this.dialect)(raw);
     const map = this.snapshotMap(meta);
     const key = meta.keyOf(row);
@@ -135,7 +142,7 @@ export class ContextCore {
   }
 
   /** A tracked row through the tracked identity map (pending edits to a loaded row are kept). */
-  track(meta: EntityMeta, raw: readonly unknown[]): object {
+  track(meta: EntityMeta, raw: unknown): object {
     const row = entityHydrator(meta, this.dialect)(raw);
     return this.trackObject(meta, row);
   }
@@ -152,13 +159,13 @@ export class ContextCore {
 
   /** Forgets a written key in the snapshot map, so the next load reads the new values. */
   forgetSnapshot(meta: EntityMeta, key: unknown): void {
-    this.#snapshots.get(meta)?.delete(key);
+    this.#snapshots?.get(meta)?.delete(key);
   }
 
   /** Detaches everything: both identity maps and the tracker. */
   clear(): void {
-    this.#snapshots.clear();
-    this.#tracked.clear();
-    this.entries.clear();
+    this.#snapshots?.clear();
+    this.#tracked?.clear();
+    this.#entries?.clear();
   }
 }

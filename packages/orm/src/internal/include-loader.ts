@@ -1,7 +1,7 @@
 import { Condition } from "../query/condition.ts";
 import type { ColumnMeta } from "../schema/entity-meta.ts";
 import type { RelationMeta } from "../schema/relation.ts";
-import { compileHydrator, entityHydrator } from "./codec.ts";
+import { entityHydrator, objectRows, readExtra } from "./codec.ts";
 import { collectSelect, compileSelect, type SelectState } from "./compile-select.ts";
 import type { ContextCore } from "./context-core.ts";
 import { bind } from "./shape-cache.ts";
@@ -46,9 +46,7 @@ async function loadOne(
   const many = rel.kind === "manyToMany";
   const groupColumn: ColumnMeta = many ? rel.through!.toOwner : rel.targetColumn;
   const all = [...keys];
-  const groupOf = many
-    ? compileHydrator([{ key: "k", column: groupColumn }], core.dialect)
-    : undefined;
+
   for (let i = 0; i < all.length; i += CHUNK) {
     const chunk = all.slice(i, i + CHUNK);
     const state: SelectState = {
@@ -73,10 +71,17 @@ async function loadOne(
     };
     const { key, values } = collectSelect(state, "rows", core.dialect);
     const shape = compileSelect(core.db.compiler, core.db.shapes, key, state, "rows", core.dialect);
-    const r = core.session.query(shape.sql, bind(shape, values), "select", true);
+    const r = core.session.query(
+      shape.sql,
+      bind(shape, values),
+      "select",
+      !objectRows(core.dialect),
+    );
     const rows = (r instanceof Promise ? await r : r).rows as unknown[][];
     const width = rel.target.columns.length;
     for (const raw of rows) {
+      // The grouping column of a many-to-many comes first: it is not part of the entity.
+      const joined = many ? readExtra(raw, 0, width, groupColumn, core.dialect) : undefined;
       const child = (
         tracked
           ? core.track(rel.target, raw)
@@ -86,7 +91,7 @@ async function loadOne(
               entityHydrator(rel.target, core.dialect)(raw)
             : core.snapshot(rel.target, raw)
       ) as Record<string, unknown>;
-      const g = groupOf ? groupOf([raw[width]]).k : child[groupColumn.key];
+      const g = many ? joined : child[groupColumn.key];
       let list = groups.get(g);
       if (list === undefined) {
         list = [];

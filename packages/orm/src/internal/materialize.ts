@@ -12,7 +12,7 @@ import type { CompiledShape } from "./shape-cache.ts";
 export async function materialize(
   core: ContextCore,
   s: QueryState,
-  rows: readonly unknown[][],
+  rows: readonly unknown[],
   shape: CompiledShape,
 ): Promise<object[]> {
   const sel = s.select;

@@ -32,7 +32,8 @@ export class Session {
   #txDepth = 0;
   #txReleases = false;
   #disposed = false;
-  readonly #streams = new Set<AsyncGenerator<unknown[], void, undefined>>();
+  // Created on the first stream: most contexts never stream.
+  #streams: Set<AsyncGenerator<unknown[], void, undefined>> | undefined;
 
   constructor(host: SessionHost, readOnly: boolean, signal: AbortSignal | undefined, what: string) {
     this.#host = host;
@@ -316,6 +317,7 @@ export class Session {
       own = true;
     }
     const it = conn.cursor(sql, params, arrays, batchSize);
+    this.#streams ??= new Set();
     this.#streams.add(it);
     let broken = false;
     try {
@@ -331,7 +333,7 @@ export class Session {
         yield n.value;
       }
     } finally {
-      this.#streams.delete(it);
+      this.#streams?.delete(it);
       await it.return();
       if (own) this.#pool.releaseDriver(conn, broken || conn.broken);
     }
@@ -355,7 +357,9 @@ export class Session {
     if (this.#disposed) return;
     this.#disposed = true;
     const errors: unknown[] = [];
-    for (const s of [...this.#streams]) await s.return().catch((e: unknown) => errors.push(e));
+    if (this.#streams !== undefined) {
+      for (const s of [...this.#streams]) await s.return().catch((e: unknown) => errors.push(e));
+    }
     if (this.#tx !== undefined) {
       const c = this.#tx;
       this.#txDepth = 1;

@@ -19,14 +19,14 @@ export interface CompiledShape {
   /** The slots are 0..n-1 in order with no constants: the collected values go as they are. */
   readonly direct: boolean;
   /** Row array -> object, for row-returning shapes with explicit columns. */
-  readonly hydrate: ((row: readonly unknown[]) => Record<string, unknown>) | undefined;
+  readonly hydrate: ((row: any) => Record<string, unknown>) | undefined;
 }
 
 /** Turns a compiled Kysely query built with {@link Slot}s into a reusable shape. */
 export function toShape(
   compiled: CompiledQuery,
   operation: QueryOperation,
-  hydrate?: (row: readonly unknown[]) => Record<string, unknown>,
+  hydrate?: (row: any) => Record<string, unknown>,
 ): CompiledShape {
   const constants: unknown[] = [];
   const slots = compiled.parameters.map((p) => {

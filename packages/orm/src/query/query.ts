@@ -1,5 +1,5 @@
 import { OrmError } from "../errors.ts";
-import { entityHydrator } from "../internal/codec.ts";
+import { entityHydrator, objectRows } from "../internal/codec.ts";
 import {
   collectSelect,
   compileSelect,
@@ -314,7 +314,12 @@ export class Query<
     core.session.assertUsable();
     const { key, values } = collectSelect(select, mode, core.dialect);
     const shape = compileSelect(core.db.compiler, core.db.shapes, key, select, mode, core.dialect);
-    const r = core.session.query(shape.sql, bind(shape, values), "select", true);
+    const r = core.session.query(
+      shape.sql,
+      bind(shape, values),
+      "select",
+      !objectRows(core.dialect),
+    );
     return { rows: (r instanceof Promise ? await r : r).rows, shape };
   }
 
@@ -351,7 +356,11 @@ export class Query<
   /** How many rows match (ignores `limit`, `offset` and ordering). */
   async count(): Promise<number> {
     const { rows } = await this.#rows("count", this.#s.select);
-    return Number((rows as unknown[][])[0]?.[0] ?? 0);
+    const row = rows[0];
+    // Arrays on PostgreSQL, objects on SQLite (see objectRows).
+    return Number(
+      (Array.isArray(row) ? row[0] : (row as { count?: unknown } | undefined)?.count) ?? 0,
+    );
   }
 
   /** Whether any row matches. */
@@ -384,7 +393,12 @@ export class Query<
       core.dialect,
     );
     const hydrate = shape.hydrate ?? entityHydrator(s.select.root, core.dialect);
-    for await (const rows of core.session.stream(shape.sql, bind(shape, values), true, batch)) {
+    for await (const rows of core.session.stream(
+      shape.sql,
+      bind(shape, values),
+      !objectRows(core.dialect),
+      batch,
+    )) {
       for (const raw of rows) yield freezeSnapshot(hydrate(raw as unknown[])) as QueryResult<R, M>;
     }
   }
