@@ -291,7 +291,7 @@ async function run(target: Target): Promise<BenchLine[]> {
   lines.push(
     ...(await compare({
       bench: `insert-10k/${db}`,
-      rounds: Math.max(3, Math.ceil(rounds / 2)),
+      rounds: Math.max(5, rounds),
       ours: oneShot(INSERTS, raw.clearItems, async () => {
         await using ctx = new BenchDb(database);
         for (const r of items()) ctx.add(Item, r);

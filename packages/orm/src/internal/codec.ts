@@ -74,9 +74,19 @@ export function selectsAsText(kind: ColumnKind, dialect: Dialect): boolean {
   return dialect === "sqlite" && (kind === "bigint" || kind === "decimal");
 }
 
+// Cache keys as constants: these lookups run once per row.
+const encKey: Readonly<Record<Dialect, string>> = {
+  sqlite: "enc:sqlite",
+  postgres: "enc:postgres",
+};
+const hydKey: Readonly<Record<Dialect, string>> = {
+  sqlite: "hyd:sqlite",
+  postgres: "hyd:postgres",
+};
+
 /** Per-entity, per-dialect encoders, by column position. */
 export function encoders(meta: EntityMeta, dialect: Dialect): readonly Convert[] {
-  const key = `enc:${dialect}`;
+  const key = encKey[dialect];
   let e = meta.cache.get(key) as Convert[] | undefined;
   if (e === undefined) {
     e = meta.columns.map((c) => {
@@ -182,7 +192,7 @@ export function entityHydrator(
   meta: EntityMeta,
   dialect: Dialect,
 ): (row: any) => Record<string, unknown> {
-  const key = `hyd:${dialect}`;
+  const key = hydKey[dialect];
   let h = meta.cache.get(key) as ((row: any) => Record<string, unknown>) | undefined;
   if (h === undefined) {
     h = compileHydrator(

@@ -8,7 +8,7 @@ import {
   manyToOnes,
   tableOrder,
 } from "./change-set.ts";
-import { encoders } from "./codec.ts";
+import { type Convert, encoders } from "./codec.ts";
 import { compileDelete, compileInsert, compileUpdate } from "./compile-write.ts";
 import { type ContextCore, type Entry, originalsOf } from "./context-core.ts";
 import type { QueryOutcome } from "./driver-connection.ts";
@@ -30,8 +30,8 @@ function values(
   dialect: ContextCore["dialect"],
   out: unknown[],
   at: number,
+  enc: readonly Convert[] = encoders(meta, dialect),
 ): void {
-  const enc = encoders(meta, dialect);
   for (let i = 0; i < columns.length; i++) {
     const c = columns[i]!;
     const v = obj[c.key];
@@ -81,10 +81,11 @@ async function insertGroup(
     const n = Math.min(perStatement, group.length - k);
     const shape = compileInsert(compiler, shapes, meta, columns, n, needsKey);
     const params = new Array<unknown>(n * columns.length);
+    const enc = encoders(meta, dialect);
     for (let j = 0; j < n; j++) {
       const obj = group[k + j]!.obj;
       if (links) fixUp(core, obj, meta, undefined);
-      values(meta, obj, columns, dialect, params, j * columns.length);
+      values(meta, obj, columns, dialect, params, j * columns.length, enc);
     }
     const r = await exec(core, shape.sql, bind(shape, params), "insert");
     if (!needsKey) continue;
