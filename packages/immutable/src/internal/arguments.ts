@@ -67,3 +67,18 @@ export function describe(value: unknown): string {
     ? "a function"
     : `an object (${value.constructor?.name ?? "null prototype"})`;
 }
+
+/** Throws unless `values` is iterable or array-like (strings included). */
+export function requireIterable(method: string, values: unknown): void {
+  if (
+    values === null ||
+    (typeof values !== "object" && typeof values !== "string") ||
+    (typeof (values as Iterable<unknown>)[Symbol.iterator] !== "function" &&
+      typeof (values as ArrayLike<unknown>).length !== "number")
+  ) {
+    throw new ImmutableError(
+      "IMMUTABLE_INVALID_ARGUMENT",
+      `${method}: expected an iterable or an array-like, got ${describe(values)}`,
+    );
+  }
+}

@@ -1,14 +1,33 @@
 import { ImmutableError } from "../errors.ts";
-import { describe, requireFunction, resolveBound, resolveIndex } from "../internal/arguments.ts";
+import {
+  describe,
+  requireFunction,
+  requireIterable,
+  resolveBound,
+  resolveIndex,
+} from "../internal/arguments.ts";
 import { type InspectFn, inspectCollection, inspectCustom } from "../internal/inspect.ts";
-import { ListIterator, someChunk } from "../internal/vector/iterator.ts";
-import { concatParts, sliceParts } from "../internal/vector/list-ops.ts";
+import { ListIterator } from "../internal/vector/iterator.ts";
+import {
+  concatParts,
+  insertIntoTail,
+  removeFromTail,
+  sliceParts,
+} from "../internal/vector/list-ops.ts";
 import { getRelaxed } from "../internal/vector/lookup.ts";
 import { BITS, EMPTY_ROOT, type Leaf, MASK, type VNode, WIDTH } from "../internal/vector/node.ts";
 import { type ListParts, partsFromArray } from "../internal/vector/parts.ts";
 import { appendLeaf, popLeaf, poppedLeaf, resultShift } from "../internal/vector/push-pop.ts";
+import {
+  findIndexOf,
+  forEachValue,
+  hashValues,
+  reduceValues,
+  valuesMatch,
+  valuesToArray,
+} from "../internal/vector/traverse.ts";
 import { setBalanced, updateIn } from "../internal/vector/update.ts";
-import { hashValue, valuesEqual } from "../value-equality.ts";
+import { valuesEqual } from "../value-equality.ts";
 import { type ListBuilder, listBuilderFrom } from "./list-builder.ts";
 
 let construct: <T>(parts: ListParts) => ImmutableList<T>;
@@ -106,17 +125,7 @@ export class ImmutableList<T> implements Iterable<T> {
   ): ImmutableList<unknown> {
     if (mapFn !== undefined) requireFunction("ImmutableList.from", "mapFn", mapFn);
     if (values instanceof ImmutableList && mapFn === undefined) return values;
-    if (
-      values === null ||
-      (typeof values !== "object" && typeof values !== "string") ||
-      (typeof (values as Iterable<unknown>)[Symbol.iterator] !== "function" &&
-        typeof (values as ArrayLike<unknown>).length !== "number")
-    ) {
-      throw new ImmutableError(
-        "IMMUTABLE_INVALID_ARGUMENT",
-        `ImmutableList.from: expected an iterable or an array-like, got ${describe(values)}`,
-      );
-    }
+    requireIterable("ImmutableList.from", values);
     const array =
       Array.isArray(values) && mapFn === undefined ? values : Array.from(values, mapFn!);
     return array.length === 0 ? ImmutableList.#empty : construct(partsFromArray(array));
@@ -238,15 +247,8 @@ export class ImmutableList<T> implements Iterable<T> {
     const size = this.#size;
     const i = resolveIndex("insert", index, size, true);
     if (i === size) return this.push(value);
-    const tailOffset = this.#tailOffset;
-    if (i < tailOffset) return this.slice(0, i).push(value).concat(this.slice(i));
-    const tail = this.#tail.slice(0, size - tailOffset);
-    tail.splice(i - tailOffset, 0, value);
-    if (tail.length <= WIDTH) {
-      return new ImmutableList(size + 1, this.#shift, this.#root, tail, tailOffset);
-    }
-    const root = appendLeaf(this.#root, this.#shift, tailOffset, tail.slice(0, WIDTH), null);
-    return new ImmutableList(size + 1, resultShift, root, tail.slice(WIDTH), tailOffset + WIDTH);
+    if (i < this.#tailOffset) return this.slice(0, i).push(value).concat(this.slice(i));
+    return construct(insertIntoTail(read(this), i, value));
   }
 
   /** A list without the element at `index`; O(log n). */
@@ -255,11 +257,8 @@ export class ImmutableList<T> implements Iterable<T> {
     const i = resolveIndex("remove", index, size, false);
     if (i === size - 1) return this.pop();
     if (i === 0) return this.slice(1);
-    const tailOffset = this.#tailOffset;
-    if (i < tailOffset) return this.slice(0, i).concat(this.slice(i + 1));
-    const tail = this.#tail.slice(0, size - tailOffset);
-    tail.splice(i - tailOffset, 1);
-    return new ImmutableList(size - 1, this.#shift, this.#root, tail, tailOffset);
+    if (i < this.#tailOffset) return this.slice(0, i).concat(this.slice(i + 1));
+    return construct(removeFromTail(read(this), i));
   }
 
   /** Elements `begin` to `end` (exclusive), bounds as in `Array.prototype.slice`; O(log n). */
@@ -299,10 +298,7 @@ export class ImmutableList<T> implements Iterable<T> {
   map<U>(fn: (value: T, index: number) => U): ImmutableList<U> {
     requireFunction("map", "fn", fn);
     const builder = listBuilderFrom<U>(read(ImmutableList.#empty), null);
-    someChunk(read(this), (chunk, length, start) => {
-      for (let j = 0; j < length; j++) builder.push(fn(chunk[j] as T, start + j));
-      return false;
-    });
+    forEachValue(read(this), (value, index) => builder.push(fn(value as T, index)));
     return builder.build();
   }
 
@@ -312,11 +308,8 @@ export class ImmutableList<T> implements Iterable<T> {
   filter(predicate: (value: T, index: number) => unknown): ImmutableList<T> {
     requireFunction("filter", "predicate", predicate);
     const builder = listBuilderFrom<T>(read(ImmutableList.#empty), null);
-    someChunk(read(this), (chunk, length, start) => {
-      for (let j = 0; j < length; j++) {
-        if (predicate(chunk[j] as T, start + j)) builder.push(chunk[j] as T);
-      }
-      return false;
+    forEachValue(read(this), (value, index) => {
+      if (predicate(value as T, index)) builder.push(value as T);
     });
     return builder.size === this.#size ? this : builder.build();
   }
@@ -324,37 +317,19 @@ export class ImmutableList<T> implements Iterable<T> {
   /** Folds the elements from first to last into one value, starting from `initial`. */
   reduce<A>(reducer: (accumulator: A, value: T, index: number) => A, initial: A): A {
     requireFunction("reduce", "reducer", reducer);
-    let acc = initial;
-    someChunk(read(this), (chunk, length, start) => {
-      for (let j = 0; j < length; j++) acc = reducer(acc, chunk[j] as T, start + j);
-      return false;
-    });
-    return acc;
+    return reduceValues(read(this), reducer as (a: A, v: unknown, i: number) => A, initial);
   }
 
   /** Calls `fn(value, index)` for every element, in order. */
   forEach(fn: (value: T, index: number) => void): void {
     requireFunction("forEach", "fn", fn);
-    someChunk(read(this), (chunk, length, start) => {
-      for (let j = 0; j < length; j++) fn(chunk[j] as T, start + j);
-      return false;
-    });
+    forEachValue(read(this), fn as (value: unknown, index: number) => void);
   }
 
   /** The index of the first element `predicate` accepts, or -1. */
   findIndex(predicate: (value: T, index: number) => unknown): number {
     requireFunction("findIndex", "predicate", predicate);
-    let found = -1;
-    someChunk(read(this), (chunk, length, start) => {
-      for (let j = 0; j < length; j++) {
-        if (predicate(chunk[j] as T, start + j)) {
-          found = start + j;
-          return true;
-        }
-      }
-      return false;
-    });
-    return found;
+    return findIndexOf(read(this), predicate as (value: unknown, index: number) => unknown);
   }
 
   /** The first element `predicate` accepts, or `undefined`. */
@@ -412,35 +387,18 @@ export class ImmutableList<T> implements Iterable<T> {
     if (this.#hash !== undefined && other.#hash !== undefined && this.#hash !== other.#hash) {
       return false;
     }
-    const theirs = other[Symbol.iterator]();
-    return !someChunk(read(this), (chunk, length) => {
-      for (let j = 0; j < length; j++) {
-        if (!valuesEqual(chunk[j], theirs.next().value)) return true;
-      }
-      return false;
-    });
+    return valuesMatch(read(this), other[Symbol.iterator]());
   }
 
   /** A hash consistent with `equals`, computed once. */
   hashCode(): number {
-    if (this.#hash !== undefined) return this.#hash;
-    let h = 1;
-    someChunk(read(this), (chunk, length) => {
-      for (let j = 0; j < length; j++) h = (Math.imul(31, h) + hashValue(chunk[j])) | 0;
-      return false;
-    });
-    this.#hash = h;
-    return h;
+    if (this.#hash === undefined) this.#hash = hashValues(read(this));
+    return this.#hash;
   }
 
   /** A new array of the elements. */
   toArray(): T[] {
-    const out: T[] = [];
-    someChunk(read(this), (chunk, length) => {
-      for (let j = 0; j < length; j++) out.push(chunk[j] as T);
-      return false;
-    });
-    return out;
+    return valuesToArray(read(this)) as T[];
   }
 
   /** The elements as an array, so `JSON.stringify` writes the list as a JSON array. */

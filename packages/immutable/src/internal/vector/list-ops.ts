@@ -1,5 +1,5 @@
 import { concatShift, concatTries } from "./concat.ts";
-import { BITS, EMPTY_ROOT, type VNode } from "./node.ts";
+import { BITS, EMPTY_ROOT, type VNode, WIDTH } from "./node.ts";
 import type { ListParts } from "./parts.ts";
 import { appendLeaf, popLeaf, poppedLeaf, resultShift } from "./push-pop.ts";
 import { dropTrie, takeTrie } from "./slice.ts";
@@ -60,4 +60,27 @@ export function concatParts(left: ListParts, right: ListParts): ListParts {
     tail: right.tail,
     tailOffset: left.size + right.tailOffset,
   };
+}
+
+/** The list with `value` inserted at `i`, an index inside the tail; a full tail spills a leaf. */
+export function insertIntoTail(parts: ListParts, i: number, value: unknown): ListParts {
+  const { size, shift, root, tailOffset } = parts;
+  const tail = parts.tail.slice(0, size - tailOffset);
+  tail.splice(i - tailOffset, 0, value);
+  if (tail.length <= WIDTH) return { size: size + 1, shift, root, tail, tailOffset };
+  const grown = appendLeaf(root, shift, tailOffset, tail.slice(0, WIDTH), null);
+  return {
+    size: size + 1,
+    shift: resultShift,
+    root: grown,
+    tail: tail.slice(WIDTH),
+    tailOffset: tailOffset + WIDTH,
+  };
+}
+
+/** The list without index `i`, an index inside a tail of two values or more. */
+export function removeFromTail(parts: ListParts, i: number): ListParts {
+  const tail = parts.tail.slice(0, parts.size - parts.tailOffset);
+  tail.splice(i - parts.tailOffset, 1);
+  return { ...parts, size: parts.size - 1, tail };
 }
