@@ -92,3 +92,31 @@ describe("hash collisions", () => {
     expect(map.get(new Colliding(4, 7))).toBeUndefined();
   });
 });
+
+describe("keys whose equals() edits another map", () => {
+  // Regression: the "added"/"removed" outcome of set and delete was a flag reset on entry, so an
+  // equals() that itself added to another map made the outer set count a replaced key as new.
+  class Meddling extends Colliding {
+    static journal = ImmutableMap.empty<number, number>();
+    override equals(other: unknown): boolean {
+      Meddling.journal = Meddling.journal.set(Meddling.journal.size, this.id).delete(-1);
+      return super.equals(other);
+    }
+  }
+
+  it("keeps the size right when a replaced key's equals() adds elsewhere", () => {
+    let map = ImmutableMap.empty<Colliding, string>();
+    map = map.set(new Meddling(1, 9), "a").set(new Meddling(2, 9), "b");
+    map = map.set(new Meddling(1, 9), "c");
+    expect(map.size).toBe(2);
+    expect(map.get(new Meddling(1, 9))).toBe("c");
+    expect(map.delete(new Meddling(3, 9))).toBe(map);
+    expect(map.delete(new Meddling(2, 9)).size).toBe(1);
+    const builder = map.toBuilder();
+    builder.set(new Meddling(2, 9), "d");
+    expect(builder.size).toBe(2);
+    expect(builder.delete(new Meddling(7, 9))).toBe(false);
+    checkMap(builder.build());
+    expect(Meddling.journal.size).toBeGreaterThan(0);
+  });
+});

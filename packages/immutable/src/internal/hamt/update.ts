@@ -3,6 +3,9 @@ import type { Owner } from "../owner.ts";
 import { entryToNode, nodeToEntry, withEntry, withoutEntry, withSlot } from "./edit.ts";
 import { BITS, keysEqual, MAX_SHIFT, MapNode, owns, popcount } from "./node.ts";
 
+// Whether the last setKey added a key, and whether the last deleteKey removed one. Each is
+// written where the outcome is decided, after the last call into user code (a key's `equals` or
+// `hashCode` may itself edit another map), so the caller reads its own outcome.
 /** Whether the last `setKey` added a key (rather than replacing a value). */
 export let added = false;
 /** Whether the last `deleteKey` removed a key. */
@@ -42,10 +45,12 @@ function insert(
     const array = node.array;
     const k = array[idx];
     if (k === key || keysEqual(k, key)) {
+      added = false;
       return Object.is(array[idx + 1], value) ? node : withSlot(node, idx + 1, value, edit);
     }
+    const other = hashValue(k);
     added = true;
-    const sub = merge(k, array[idx + 1], hashValue(k), key, value, h, shift + BITS, edit);
+    const sub = merge(k, array[idx + 1], other, key, value, h, shift + BITS, edit);
     return entryToNode(node, bit, idx, sub, edit);
   }
   const nodeMap = node.nodeMap;
@@ -85,6 +90,7 @@ function insertCollision(node: MapNode, key: unknown, value: unknown, edit: Owne
   for (let i = 0; i < array.length; i += 2) {
     const k = array[i];
     if (k === key || keysEqual(k, key)) {
+      added = false;
       return Object.is(array[i + 1], value) ? node : withSlot(node, i + 1, value, edit);
     }
   }
@@ -109,12 +115,18 @@ function remove(
   if ((dataMap & bit) !== 0) {
     const idx = popcount(dataMap & (bit - 1)) << 1;
     const k = node.array[idx];
-    if (k !== key && !keysEqual(k, key)) return node;
+    if (k !== key && !keysEqual(k, key)) {
+      removed = false;
+      return node;
+    }
     removed = true;
     return withoutEntry(node, bit, idx, edit);
   }
   const nodeMap = node.nodeMap;
-  if ((nodeMap & bit) === 0) return node;
+  if ((nodeMap & bit) === 0) {
+    removed = false;
+    return node;
+  }
   const array = node.array;
   const slot = array.length - 1 - popcount(nodeMap & (bit - 1));
   const child: MapNode = array[slot];
@@ -141,5 +153,6 @@ function removeCollision(node: MapNode, key: unknown, edit: Owner | null): MapNo
       return new MapNode(0, 0, [...array.slice(0, i), ...array.slice(i + 2)], edit);
     }
   }
+  removed = false;
   return node;
 }
