@@ -9,6 +9,8 @@ export type TypedArrayPolicy = "throw" | "allow";
 // Roots of finished walks: freezing them again is O(1). A graph frozen while typed arrays were
 // allowed is not a strict snapshot, so it is remembered apart.
 const strictRoots = new WeakSet<object>();
+// Dates are common in rows (created_at, updated_at): their read-only prototype is looked up once.
+const readonlyDate = readonlyPrototypeOf(Date.prototype, Date.prototype, "Date");
 const lenientRoots = new WeakSet<object>();
 
 export const isFrozenRoot = (o: object, policy: TypedArrayPolicy): boolean =>
@@ -137,6 +139,12 @@ export function freezeGraph(root: object, policy: TypedArrayPolicy): void {
     if (proto === Array.prototype) {
       Object.freeze(o);
       for (let i = 0; i < (o as unknown[]).length; i++) push(stack, (o as unknown[])[i]);
+      continue;
+    }
+    if (proto === Date.prototype) {
+      Object.setPrototypeOf(o, readonlyDate);
+      Object.freeze(o);
+      pushOwn(stack, o);
       continue;
     }
     if (!prepare(o, proto, root, policy)) continue;
