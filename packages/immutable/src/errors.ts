@@ -1,4 +1,14 @@
-/** Every error code @dext/immutable throws; each is documented in the README. */
+/**
+ * Every error code @dext/immutable throws; each is documented in the README.
+ *
+ * @example
+ * ```ts
+ * import { ImmutableError, type ImmutableErrorCode } from "@dext/immutable";
+ *
+ * const isSealed = (error: unknown): boolean =>
+ *   error instanceof ImmutableError && error.code === ("IMMUTABLE_BUILDER_SEALED" satisfies ImmutableErrorCode);
+ * ```
+ */
 export type ImmutableErrorCode =
   | "IMMUTABLE_BUILDER_SEALED"
   | "IMMUTABLE_INDEX_OUT_OF_RANGE"

@@ -94,10 +94,23 @@ function hashNumber(n: number): number {
   return mix(words[0]! ^ words[1]!);
 }
 
-/** The 32-bit string hash Java and Immutable.js use, so equal strings always hash alike. */
-export function hashString(s: string): number {
+// Long keys (paths, JSON) are hashed once and remembered: a Map finds a string by the hash the
+// engine caches inside it, so a repeated lookup costs O(1) instead of O(length).
+const LONG_STRING = 64;
+const longStringHashes = new Map<string, number>();
+
+// The 32-bit string hash Java and Immutable.js use, so equal strings always hash alike.
+function hashString(s: string): number {
+  if (s.length > LONG_STRING) {
+    const known = longStringHashes.get(s);
+    if (known !== undefined) return known;
+  }
   let h = 0;
   for (let i = 0; i < s.length; i++) h = (Math.imul(31, h) + s.charCodeAt(i)) | 0;
+  if (s.length > LONG_STRING) {
+    if (longStringHashes.size >= 4096) longStringHashes.clear();
+    longStringHashes.set(s, h);
+  }
   return h;
 }
 

@@ -323,3 +323,16 @@ describe("ImmutableList equality and output", () => {
     expect(ImmutableList.isList([])).toBe(false);
   });
 });
+
+describe("empty results", () => {
+  it("every way to an empty list gives the shared empty list", () => {
+    const empty = ImmutableList.empty();
+    expect(ImmutableList.of()).toBe(empty);
+    expect(ImmutableList.from([])).toBe(empty);
+    expect(ImmutableList.of<number>().sort()).toBe(empty);
+    expect(ImmutableList.of().reverse()).toBe(empty);
+    expect(ImmutableList.of(1).pop()).toBe(empty);
+    expect(ImmutableList.of(1).slice(1)).toBe(empty);
+    expect(ImmutableList.of(1).remove(0)).toBe(empty);
+  });
+});

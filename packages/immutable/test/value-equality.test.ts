@@ -51,6 +51,14 @@ describe("valuesEqual and hashValue", () => {
     expect(hashValue(10n)).not.toBe(hashValue(-10n));
   });
 
+  it("long strings hash alike whether built once or many times", () => {
+    const long = (n: number) => `${"segment/".repeat(20)}${n}`;
+    const first = hashValue(long(1));
+    for (let i = 0; i < 5000; i++) hashValue(long(i));
+    expect(hashValue(long(1))).toBe(first);
+    expect(hashValue(long(1))).not.toBe(hashValue(long(2)));
+  });
+
   it("objects hash by identity, stably", () => {
     const a = {};
     const b = {};

@@ -3,7 +3,17 @@ import { describe } from "../internal/arguments.ts";
 import { freezeGraph, isFrozenRoot } from "../internal/freeze/walk.ts";
 import type { Snapshot } from "./snapshot.ts";
 
-/** Options of {@link freezeDeep}. */
+/**
+ * Options of {@link freezeDeep}.
+ *
+ * @example
+ * ```ts
+ * import { freezeDeep, type FreezeDeepOptions } from "@dext/immutable";
+ *
+ * const lenient: FreezeDeepOptions = { typedArrays: "allow" };
+ * const row = freezeDeep({ id: 1, avatar: new Uint8Array([1, 2]) }, lenient);
+ * ```
+ */
 export interface FreezeDeepOptions {
   /**
    * What to do with a non-empty typed array, `DataView`, `ArrayBuffer` or `SharedArrayBuffer`,

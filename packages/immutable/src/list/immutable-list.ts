@@ -107,7 +107,7 @@ export class ImmutableList<T> implements Iterable<T> {
 
   /** A list of the arguments, in order. */
   static of<T>(...values: T[]): ImmutableList<T> {
-    return construct(partsFromArray(values));
+    return listFromParts(partsFromArray(values));
   }
 
   /**
@@ -128,7 +128,7 @@ export class ImmutableList<T> implements Iterable<T> {
     requireIterable("ImmutableList.from", values);
     const array =
       Array.isArray(values) && mapFn === undefined ? values : Array.from(values, mapFn!);
-    return array.length === 0 ? ImmutableList.#empty : construct(partsFromArray(array));
+    return listFromParts(partsFromArray(array));
   }
 
   /**
@@ -367,12 +367,12 @@ export class ImmutableList<T> implements Iterable<T> {
    */
   sort(compare?: (a: T, b: T) => number): ImmutableList<T> {
     if (compare !== undefined) requireFunction("sort", "compare", compare);
-    return construct(partsFromArray(this.toArray().sort(compare ?? defaultCompare)));
+    return listFromParts(partsFromArray(this.toArray().sort(compare ?? defaultCompare)));
   }
 
   /** A list of the elements in reverse order. */
   reverse(): ImmutableList<T> {
-    return construct(partsFromArray(this.toArray().reverse()));
+    return listFromParts(partsFromArray(this.toArray().reverse()));
   }
 
   /** The elements joined into a string, as `Array.prototype.join` does. */
