@@ -293,6 +293,9 @@ describe.each(dialects)("typed queries (%s)", (dialect) => {
     expect([...r.blob]).toEqual([...bytes]);
     expect(r.note.isNone()).toBe(true);
     expect(Object.isFrozen(r.data.nested)).toBe(true);
+    // Deep means dates too (@dext/immutable's freezeDeep): their setters throw.
+    expect(() => (r.at as unknown as Date).setTime(0)).toThrow();
+    expect(r.at.toISOString()).toBe(at.toISOString());
     // Tracked: change detection over dates, JSON and Nullable values.
     const tr = (await other.find(Sample, s.id, { tracked: true }))!;
     expect(other.stateOf(tr)).toBe("unchanged");
