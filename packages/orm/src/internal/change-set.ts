@@ -119,8 +119,9 @@ export function insertOrder(
     levelOf(core, a, path);
     if (i > 0) {
       const b = added[i - 1]!;
-      if (b.level > a.level || (b.level === a.level && order.get(b.meta)! > order.get(a.meta)!))
-        sorted = false;
+      const later =
+        b.level === a.level && b.meta !== a.meta && order.get(b.meta)! > order.get(a.meta)!;
+      if (b.level > a.level || later) sorted = false;
     }
   }
   return sorted

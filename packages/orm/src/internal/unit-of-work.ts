@@ -124,11 +124,17 @@ export async function saveChanges(core: ContextCore, insertBatchSize: number): P
   const added: Entry[] = [];
   const modified: { entry: Entry; changed: readonly ColumnMeta[] }[] = [];
   const deleted: Entry[] = [];
+  let lastMeta: EntityMeta | undefined;
+  let linked = false;
   for (const entry of core.entries.values()) {
+    if (entry.meta !== lastMeta) {
+      lastMeta = entry.meta;
+      linked = manyToOnes(lastMeta).length > 0;
+    }
     if (entry.state === "added") {
       entry.level = -1;
       entry.deps = undefined;
-      if (manyToOnes(entry.meta).length > 0) {
+      if (linked) {
         const deps: Obj[] = [];
         fixUp(core, entry.obj, entry.meta, deps);
         if (deps.length > 0) entry.deps = deps;
@@ -137,7 +143,7 @@ export async function saveChanges(core: ContextCore, insertBatchSize: number): P
     } else if (entry.state === "deleted") {
       deleted.push(entry);
     } else {
-      if (manyToOnes(entry.meta).length > 0) fixUp(core, entry.obj, entry.meta, undefined);
+      if (linked) fixUp(core, entry.obj, entry.meta, undefined);
       const changed = detectChanges(entry);
       if (changed.length > 0) modified.push({ entry, changed });
     }
@@ -215,7 +221,7 @@ export async function saveChanges(core: ContextCore, insertBatchSize: number): P
   }
 
   // Accept: the database now holds what the objects say.
-  let lastMeta: EntityMeta | undefined;
+  lastMeta = undefined;
   let tracked: Map<unknown, object> | undefined;
   for (let i = 0; i < added.length; i++) {
     const e = added[i]!;
