@@ -1,0 +1,11 @@
+export type { ImmutableErrorCode } from "./errors.ts";
+export { ImmutableError } from "./errors.ts";
+export type { FreezeDeepOptions } from "./freeze/freeze-deep.ts";
+export { freezeDeep } from "./freeze/freeze-deep.ts";
+export type { ReadonlyDate, ReadonlyTypedArray, Snapshot } from "./freeze/snapshot.ts";
+export { ImmutableList } from "./list/immutable-list.ts";
+export type { ListBuilder } from "./list/list-builder.ts";
+export { ImmutableMap } from "./map/immutable-map.ts";
+export type { MapBuilder } from "./map/map-builder.ts";
+export type { ValueObject } from "./value-equality.ts";
+export { hashValue, isValueObject, valuesEqual } from "./value-equality.ts";
