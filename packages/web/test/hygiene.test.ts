@@ -145,6 +145,26 @@ describe("baseline hygiene", () => {
     expect(closed).toContain("HTTP/1.1 200 OK");
   });
 
+  it("answers a client that never finishes its headers with 408 problem+json", async () => {
+    app = testApp({ requestTimeoutMs: 200 });
+    app.get("/x").handle(() => 1);
+    const base = await app.listen();
+    const { hostname, port } = new URL(base);
+    const answer = await new Promise<string>((resolve) => {
+      const socket = connect(Number(port), hostname, () =>
+        socket.write("GET /x HTTP/1.1\r\nHost: x\r\n"),
+      );
+      let text = "";
+      socket.setEncoding("utf8").on("data", (c: string) => {
+        text += c;
+      });
+      socket.on("close", () => resolve(text));
+    });
+    expect(answer).toMatch(/^HTTP\/1\.1 408 /);
+    expect(answer).toContain("https://dext.dev/problems/request-timeout");
+    expect((await fetch(`${base}/x`)).status).toBe(200);
+  });
+
   it("answers a header flood with 431 problem+json and stays up", async () => {
     app = testApp();
     app.get("/x").handle(() => 1);

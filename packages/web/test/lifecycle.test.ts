@@ -4,7 +4,7 @@ import { Redis } from "ioredis";
 import pg from "pg";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { createApp, type WebApp, web } from "../src/index.ts";
-import { deferred, testApp } from "./helpers.ts";
+import { deferred, testApp, until } from "./helpers.ts";
 
 let app: WebApp | undefined;
 afterEach(async () => {
@@ -100,6 +100,34 @@ describe("the lifecycle gate", () => {
     expect(gated.headers.connection).toBe("close");
     held.resolve();
     await closing;
+    app = undefined;
+  });
+});
+
+describe("the drain deadline", () => {
+  it("closes connections whose requests are still running when drainTimeoutMs passes", async () => {
+    app = testApp({ handlerTimeoutMs: 0, shutdown: { drainTimeoutMs: 50 } });
+    const entered = deferred();
+    let aborted = false;
+    app.get("/forever").handle(
+      (ctx) =>
+        new Promise(() => {
+          ctx.signal.addEventListener("abort", () => {
+            aborted = true;
+          });
+          entered.resolve();
+        }),
+    );
+    const base = await app.listen();
+    const pending = fetch(`${base}/forever`).then(
+      () => "answered",
+      () => "connection closed",
+    );
+    await entered.promise;
+    await app.close();
+    expect(await pending).toBe("connection closed");
+    // The handler hears about it through its signal.
+    await until(() => aborted);
     app = undefined;
   });
 });

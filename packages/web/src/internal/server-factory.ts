@@ -21,11 +21,17 @@ export interface ServerSettings {
 /** Creates the HTTP, HTTPS or HTTP/2 server fastify runs on, with our limits and timeouts. */
 export function serverFactory(settings: ServerSettings): FastifyServerFactory {
   return ((handler: (req: any, res: any) => void) => {
+    const headersTimeout = Math.min(
+      settings.headersTimeoutMs,
+      settings.requestTimeoutMs || Infinity,
+    );
     const common = {
       maxHeaderSize: settings.maxHeaderSize,
       requestTimeout: settings.requestTimeoutMs,
       keepAliveTimeout: settings.keepAliveTimeoutMs,
-      headersTimeout: Math.min(settings.headersTimeoutMs, settings.requestTimeoutMs || Infinity),
+      headersTimeout,
+      // Node checks those timeouts every 30 s by default, so a 408 could come 30 s late.
+      connectionsCheckingInterval: Math.min(1000, Math.max(25, Math.floor(headersTimeout / 4))),
     };
     let server: Server;
     if (settings.tls && settings.http2) {
