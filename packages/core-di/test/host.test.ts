@@ -113,6 +113,30 @@ describe("host lifecycle", () => {
     expect(log).toEqual(["start db", "stop db"]);
   });
 
+  it("stops promptly when a module's start throws in exit mode (no wait for the deadline)", async () => {
+    const log: string[] = [];
+    const host = createHost({
+      logger: silentLogger,
+      // A long deadline: if stop waited on the failed startup, this test would time out.
+      shutdownTimeoutMs: 600_000,
+      modules: [
+        recorder(log, "db"),
+        recorder(log, "web", {
+          requires: ["db"],
+          start: () => {
+            throw new Error("port in use");
+          },
+        }),
+      ],
+    });
+    await expect(host.start()).rejects.toMatchObject({
+      code: "HOST_STARTUP_FAILED",
+      message: expect.stringContaining("starting module web: port in use"),
+    });
+    expect(host.state).toBe("Stopped");
+    expect(log).toEqual(["start db", "stop db"]);
+  });
+
   it("stays up in Failed (maintenance mode) with the reason, until stopped", async () => {
     const host = createHost({ onStartupFailure: "maintenance", logger: silentLogger });
     host.addStartupTask(
