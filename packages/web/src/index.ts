@@ -28,7 +28,7 @@ export {
 export type { PageInfo, ResultKind } from "./results/http-result.ts";
 export { HttpResult, isHttpResult } from "./results/http-result.ts";
 export type { FileOptions } from "./results/stream-and-file.ts";
-export { file, stream } from "./results/stream-and-file.ts";
+export { content, file, html, stream } from "./results/stream-and-file.ts";
 export { addRoutes, WebRoutesToken } from "./routes-token.ts";
 export type { PathParams } from "./routing/path-params.ts";
 export { RouteBuilder } from "./routing/route-builder.ts";

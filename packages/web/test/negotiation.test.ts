@@ -1,6 +1,6 @@
 import { decode, encode } from "@msgpack/msgpack";
 import { afterEach, describe, expect, it } from "vitest";
-import { type OutputFormatter, type WebApp, xmlFormatter } from "../src/index.ts";
+import { content, html, type OutputFormatter, type WebApp, xmlFormatter } from "../src/index.ts";
 import { testApp } from "./helpers.ts";
 
 let app: WebApp | undefined;
@@ -107,5 +107,25 @@ describe("content negotiation", () => {
       if (r.statusCode === 406) expect(r.headers["content-type"]).toContain("problem+json");
     }
     expect((await app.inject("/thread")).statusCode).toBe(200);
+  });
+});
+
+describe("html() and content() results", () => {
+  it("send HTML and other ready bodies as they are, whatever Accept says", async () => {
+    app = negotiatingApp();
+    const page = { toString: () => "<h1>Hi &amp; welcome</h1>" };
+    app.get("/page").handle(() => html(page));
+    app.get("/missing-page").handle(() => html("<h1>Gone</h1>", 404));
+    app.get("/report.csv").handle(() => content("id,title\n1,Hi\n", "text/csv; charset=utf-8"));
+    const r = await app.inject({ url: "/page", headers: { accept: "application/msgpack" } });
+    expect(r.statusCode).toBe(200);
+    expect(r.headers["content-type"]).toBe("text/html; charset=utf-8");
+    expect(r.body).toBe("<h1>Hi &amp; welcome</h1>");
+    const gone = await app.inject({ url: "/missing-page" });
+    expect(gone.statusCode).toBe(404);
+    expect(gone.body).toBe("<h1>Gone</h1>");
+    const csv = await app.inject({ url: "/report.csv" });
+    expect(csv.headers["content-type"]).toBe("text/csv; charset=utf-8");
+    expect(csv.body).toBe("id,title\n1,Hi\n");
   });
 });

@@ -79,6 +79,8 @@ export function sendResult(
     case "data":
       if (result.body === undefined) return reply.code(result.status).send();
       return sendData(request, reply, result, env);
+    case "content":
+      return reply.code(result.status).type(result.contentType!).send(result.body);
     case "empty":
       return reply.code(result.status).send();
     case "redirect":

@@ -2,7 +2,7 @@ import type { Readable } from "node:stream";
 import type { ProblemInit } from "../problem/problem-details.ts";
 
 /** What kind of response a {@link HttpResult} describes. */
-export type ResultKind = "data" | "empty" | "redirect" | "problem" | "stream" | "file";
+export type ResultKind = "data" | "content" | "empty" | "redirect" | "problem" | "stream" | "file";
 
 /** Paging facts of a {@link page} result, turned into `Link` and `X-Total-Count` headers. */
 export interface PageInfo {
@@ -26,7 +26,7 @@ export class HttpResult<T = unknown> {
   readonly status: number;
   readonly body: T;
   readonly headers: Record<string, string>;
-  /** For streams and files: the media type sent. */
+  /** For content, streams and files: the media type sent. */
   readonly contentType: string | undefined;
   readonly pageInfo: PageInfo | undefined;
   readonly problem: ProblemInit | undefined;

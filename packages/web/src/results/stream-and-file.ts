@@ -7,6 +7,43 @@ import mime from "mime-types";
 import { HttpResult } from "./http-result.ts";
 
 /**
+ * A ready body sent as it is, with its media type, bypassing content negotiation (compressed
+ * when the client accepts it and it is over the threshold).
+ *
+ * @example
+ * ```ts
+ * return content(csvText, "text/csv; charset=utf-8");
+ * ```
+ */
+export function content(
+  body: string | Uint8Array,
+  contentType: string,
+  status = 200,
+): HttpResult<string | Uint8Array> {
+  return new HttpResult<string | Uint8Array>({ kind: "content", status, body, contentType });
+}
+
+/**
+ * An HTML page or fragment (`text/html; charset=utf-8`); anything with a `toString()` works,
+ * so the output of an HTML template helper can be returned as it is.
+ *
+ * @example
+ * ```ts
+ * app.get("/").handle(() => html(`<h1>Hello</h1>`));
+ * ```
+ */
+export function html(
+  markup: string | { toString(): string },
+  status = 200,
+): HttpResult<string | Uint8Array> {
+  return content(
+    typeof markup === "string" ? markup : markup.toString(),
+    "text/html; charset=utf-8",
+    status,
+  );
+}
+
+/**
  * Streams a body as it is produced (compressed on the fly when the client accepts it); the
  * stream is destroyed if the client goes away.
  *
