@@ -195,3 +195,18 @@ describe("bad bodies", () => {
     expect(r.json().detail).toContain("fields only");
   });
 });
+
+describe("cookies in middleware", () => {
+  it("ctx.cookie(name) reads a request cookie before any binding", async () => {
+    app = testApp();
+    const seen: (string | undefined)[] = [];
+    app.use((ctx, next) => {
+      seen.push(ctx.cookie("session"), ctx.cookie("missing"));
+      return next();
+    });
+    app.get("/me").handle(() => ({ ok: true }));
+    const r = await app.inject({ url: "/me", headers: { cookie: "session=abc%20def; other=1" } });
+    expect(r.statusCode).toBe(200);
+    expect(seen).toEqual(["abc def", undefined]);
+  });
+});

@@ -49,6 +49,8 @@ export interface RequestContext {
   resolveAsync<T>(key: ServiceKey<T>): Promise<T>;
   /** Sets a response header (the result's own headers win). */
   header(name: string, value: string): this;
+  /** A request cookie's value (parsed on first use), or `undefined`. */
+  cookie(name: string): string | undefined;
   /** Sets a cookie on the response. */
   setCookie(name: string, value: string, options?: CookieOptions): this;
   /** Clears a cookie on the response. */

@@ -3,6 +3,7 @@ import type { FastifyReply, FastifyRequest } from "fastify";
 import type { ContextKey } from "../context/context-key.ts";
 import type { CookieOptions, RequestContext } from "../context/request-context.ts";
 import type { RouteDefinition } from "../routing/route-definition.ts";
+import { cookiesOf } from "./binding.ts";
 
 type CookieReply = FastifyReply & {
   setCookie?: (name: string, value: string, options?: CookieOptions) => FastifyReply;
@@ -73,6 +74,10 @@ export class RequestContextImpl implements RequestContext {
   header(name: string, value: string): this {
     this.raw.reply.header(name, value);
     return this;
+  }
+
+  cookie(name: string): string | undefined {
+    return cookiesOf(this.raw.request)[name];
   }
 
   setCookie(name: string, value: string, options?: CookieOptions): this {
