@@ -1,4 +1,6 @@
 import { jsonLogger } from "@dext/core-di";
+import Sqlite from "better-sqlite3";
+import pg from "pg";
 import { afterEach, describe, expect, it } from "vitest";
 import { databaseImpl } from "../src/database.ts";
 import {
@@ -8,6 +10,7 @@ import {
   type MigrationProgress,
   type MigratorOptions,
 } from "../src/index.ts";
+import { advisoryKey } from "../src/internal/migrations/locked-connection.ts";
 import { readSchema } from "../src/internal/schema/read-schema.ts";
 import { dialects, openTestDb, type TestDb } from "./support/databases.ts";
 import { type MigrationDir, migrationDir, sqlMigration } from "./support/migration-dir.ts";
@@ -187,6 +190,45 @@ describe.each(dialects)("migrations (%s)", (dialect) => {
     );
     expect(await snapshot(t.database)).toEqual(before);
     expect(await count(t.database, "users")).toBe(0);
+  });
+
+  it("a migration that leaves a dangling foreign key fails and rolls back (SQLite checks before commit)", async () => {
+    const { t, m, migrator } = await setup({ "0001_users.sql": users, "0002_posts.sql": posts });
+    await migrator.up();
+    const before = await snapshot(t.database);
+    m.write(
+      "0003_orphan.sql",
+      sqlMigration(
+        "create table notes (id integer primary key);\ninsert into posts (id, user_id) values (1, 42);",
+      ),
+    );
+    const error = await migrator.up().catch((e: unknown) => e);
+    expect(error).toMatchObject({
+      code: "ORM_MIGRATION_FAILED",
+      details: { migration: "0003_orphan" },
+    });
+    expect((error as Error).message).toMatch(
+      dialect === "sqlite"
+        ? /foreign keys point at missing rows \(posts rowid 1 -> users\)/
+        : /foreign key/,
+    );
+    expect(await snapshot(t.database)).toEqual(before);
+    expect(await count(t.database, "posts")).toBe(0);
+  });
+
+  it("runs past the pool's statement timeout (PostgreSQL) and keeps SQLite's foreign keys on afterwards", async () => {
+    const { t, migrator } = await setup({
+      "0001_users.sql": users,
+      "0002_posts.sql": posts,
+      "0003_slow.postgres.sql": sqlMigration("select pg_sleep(0.2);"),
+    });
+    const strict = t.open({ ...(dialect === "postgres" ? { statementTimeoutMs: 50 } : {}) });
+    const m2 = createMigrator(strict, { dir: migrator.dir as string });
+    await m2.up();
+    // Foreign keys are enforced again outside migrations.
+    await expect(
+      strict.kysely.insertInto("posts").values({ id: 1, user_id: 99 }).execute(),
+    ).rejects.toThrowError(expect.objectContaining({ code: "ORM_FOREIGN_KEY_VIOLATION" }));
   });
 
   it("an edited applied migration is ORM_MIGRATION_CHANGED naming the file, never re-run", async () => {
@@ -441,6 +483,42 @@ describe.each(dialects)("migrations (%s)", (dialect) => {
     await expect(createMigrator(t.database).create("x")).rejects.toThrowError(
       code("ORM_INVALID_CONFIG"),
     );
+  });
+
+  it("waits for another process's lock, and past lockTimeoutMs fails with ORM_MIGRATION_LOCKED", async () => {
+    const { t, m } = await setup({ "0001_users.sql": users });
+    // Another process holds the lock (and keeps it for the whole wait).
+    let release: () => Promise<void>;
+    if (dialect === "postgres") {
+      const other = new pg.Client({ connectionString: (t.options as { url: string }).url });
+      await other.connect();
+      await other.query("begin");
+      await other.query(`select pg_advisory_xact_lock(${advisoryKey("dext_migrations")})`);
+      release = async () => {
+        await other.query("commit");
+        await other.end();
+      };
+    } else {
+      await t.database.ping();
+      const other = new Sqlite((t.options as { filename: string }).filename);
+      other.exec("begin immediate");
+      release = async () => {
+        other.exec("commit");
+        other.close();
+      };
+    }
+    const impatient = createMigrator(t.database, { dir: m.dir, lockTimeoutMs: 50 });
+    try {
+      await expect(impatient.up()).rejects.toThrowError(
+        expect.objectContaining({
+          code: "ORM_MIGRATION_LOCKED",
+          message: expect.stringContaining("held the dext_migrations lock for more than 50 ms"),
+        }),
+      );
+    } finally {
+      await release();
+    }
+    expect((await impatient.up()).map((r) => r.name)).toEqual(["0001_users"]);
   });
 
   it("create() keeps timestamp prefixes when the folder uses them", async () => {

@@ -220,6 +220,8 @@ class MigratorImpl implements Migrator {
         return [];
       }
       const runs: MigrationRun[] = [];
+      // Made in the first migration's transaction; known to exist once one has committed.
+      let tableReady = false;
       for (const [i, m] of plan.entries()) {
         options.signal?.throwIfAborted();
         const step = { direction: "up" as const, name: m.name, index: i + 1, total: plan.length };
@@ -227,11 +229,13 @@ class MigratorImpl implements Migrator {
         let durationMs = 0;
         const status = await c
           .transaction(this.#lock(`migration ${m.name}`), async () => {
-            await c.exec(
-              createTrackingTableSql(this.dialect, this.table),
-              "creating the tracking table",
-            );
-            const now = await readApplied(c, this.table);
+            if (!tableReady) {
+              await c.exec(
+                createTrackingTableSql(this.dialect, this.table),
+                "creating the tracking table",
+              );
+            }
+            const now = await readApplied(c, this.table, true);
             const row = now.get(m.name);
             if (row !== undefined) {
               if (row.checksum !== m.checksum) throw this.#changedError([{ m, row }]);
@@ -258,6 +262,7 @@ class MigratorImpl implements Migrator {
           .catch((e: unknown) => {
             throw isOrmError(e, "ORM_FOREIGN_KEY_VIOLATION") ? this.#failed(m, "up", e) : e;
           });
+        tableReady = true;
         this.#progress({ ...step, phase: status === "applied" ? "done" : "skipped", durationMs });
         runs.push({ name: m.name, direction: "up", status, durationMs });
       }

@@ -3,7 +3,7 @@ import { DbContext } from "../context/db-context.ts";
 import { coreOf, entityMetaOf } from "../context/query-context.ts";
 import type { Database } from "../database.ts";
 import { OrmError } from "../errors.ts";
-import { encode } from "../internal/codec.ts";
+import { encoders } from "../internal/codec.ts";
 import { newEntity } from "../internal/new-entity.ts";
 import type { ColumnRef } from "../schema/column-ref.ts";
 import type { AnyEntity, Insert, TableOf } from "../schema/define-entity.ts";
@@ -139,11 +139,16 @@ export class SeedDb extends DbContext {
       1,
       Math.min(core.db.options.insertBatchSize, Math.floor(MAX_PARAMS / columns.length)),
     );
+    const enc = encoders(meta, dialect);
     let written = 0;
     for (let i = 0; i < full.length; i += perStatement) {
       const values = full.slice(i, i + perStatement).map((r) => {
         const v: Record<string, unknown> = {};
-        for (const c of columns) v[c.dbName] = encode(c, r[c.key], dialect);
+        for (const c of columns) {
+          const value = r[c.key];
+          const e = enc[c.position];
+          v[c.dbName] = value === null || value === undefined ? null : e ? e(value) : value;
+        }
         return v;
       });
       const q = this.kysely

@@ -127,12 +127,16 @@ export class LockedConnection {
 
   async #beginPostgres(lock: LockOptions): Promise<void> {
     await this.session.begin();
+    // One round trip: the key is a number this module computed, so it is inlined safely. A
+    // migration may legitimately run longer than the pool's statementTimeoutMs for requests.
+    const take = `set local statement_timeout = 0; select pg_advisory_xact_lock(${advisoryKey(lock.name)})`;
     try {
-      if (lock.timeoutMs > 0) {
-        await this.exec(`set local lock_timeout = ${Math.ceil(lock.timeoutMs)}`, lock.what);
-      }
-      await this.rows("select pg_advisory_xact_lock($1::bigint)", [advisoryKey(lock.name)]);
-      if (lock.timeoutMs > 0) await this.exec("set local lock_timeout to default", lock.what);
+      await this.exec(
+        lock.timeoutMs > 0
+          ? `set local lock_timeout = ${Math.ceil(lock.timeoutMs)}; ${take}; set local lock_timeout to default`
+          : take,
+        lock.what,
+      );
     } catch (e) {
       await this.session.rollback().catch(() => {});
       if (isOrmError(e) && e.details?.driverCode === "55P03") throw this.#locked(lock, e);

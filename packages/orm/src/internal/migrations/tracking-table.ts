@@ -32,12 +32,14 @@ export async function tableExists(c: LockedConnection, table: string): Promise<b
   return found === true || Number(found) > 0;
 }
 
+/** The applied migrations; `exists` skips checking for the table (it was just created). */
 export async function readApplied(
   c: LockedConnection,
   table: string,
+  exists = false,
 ): Promise<Map<string, AppliedRow>> {
   const out = new Map<string, AppliedRow>();
-  if (!(await tableExists(c, table))) return out;
+  if (!exists && !(await tableExists(c, table))) return out;
   const rows = await c.rows(
     `select name, checksum, applied_at, duration_ms from ${ident(table)} order by applied_at, name`,
   );
