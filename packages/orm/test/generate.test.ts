@@ -221,6 +221,30 @@ describe.each(dialects)("migrator.generate() (%s)", (dialect) => {
     expect(await tableNames(t.database)).toEqual(["dext_migrations"]);
   });
 
+  it("createTables({ ifNotExists }) can run twice, also for tables that reference each other", async () => {
+    const { t } = await setup();
+    const a = defineEntity("team", {
+      id: col.int().primaryKey().generated(),
+      captainId: col
+        .int()
+        .nullable()
+        .references((): AnyColumnRef => b.id),
+    });
+    const b = defineEntity("player", {
+      id: col.int().primaryKey().generated(),
+      teamId: col
+        .int()
+        .references(() => a.id)
+        .index(),
+    });
+    await createTables(t.database, [a, b], { ifNotExists: true });
+    await createTables(t.database, [a, b], { ifNotExists: true });
+    await validateSchema(t.database, [a, b]);
+    await expect(createTables(t.database, [a, b])).rejects.toThrowError(
+      expect.objectContaining({ code: "ORM_QUERY_FAILED" }),
+    );
+  });
+
   it("leaves ignored tables alone and starts from tables createTables made", async () => {
     const { t, m } = await setup();
     await createTables(t.database, v1);

@@ -1,5 +1,5 @@
 import { mkdir, writeFile } from "node:fs/promises";
-import { join, relative, resolve } from "node:path";
+import { join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import type { Logger } from "@dext/core-di";
 import { type Database, type DatabaseImpl, databaseImpl } from "../database.ts";
@@ -10,13 +10,18 @@ import {
   type LoadedMigration,
   loadMigrations,
   type MigrationSet,
-  migrationFileNames,
 } from "../internal/migrations/load-migrations.ts";
 import { LockedConnection, type LockOptions } from "../internal/migrations/locked-connection.ts";
-import { nextPrefix, slug } from "../internal/migrations/naming.ts";
-import { migrationTemplate } from "../internal/migrations/templates.ts";
 import {
-  type AppliedRow,
+  changedError,
+  checkApplied,
+  failedError,
+} from "../internal/migrations/migration-errors.ts";
+import { slug } from "../internal/migrations/naming.ts";
+import { logProgress } from "../internal/migrations/progress-log.ts";
+import { rollbackPlan } from "../internal/migrations/rollback-plan.ts";
+import { newMigrationFile } from "../internal/migrations/templates.ts";
+import {
   createTrackingTableSql,
   deleteApplied,
   insertApplied,
@@ -44,10 +49,6 @@ function resolveDir(dir: string | URL | undefined): string | undefined {
   if (dir === undefined) return undefined;
   if (dir instanceof URL) return fileURLToPath(dir);
   return dir.startsWith("file:") ? fileURLToPath(dir) : resolve(process.cwd(), dir);
-}
-
-function message(e: unknown): string {
-  return e instanceof Error ? e.message : String(e);
 }
 
 class MigratorImpl implements Migrator {
@@ -85,6 +86,19 @@ class MigratorImpl implements Migrator {
     return loadMigrations(this.dir, this.#inline, this.dialect, { missingDirIsEmpty: forWriting });
   }
 
+  #progress(event: MigrationProgress): void {
+    this.#o.onProgress?.(event);
+    logProgress(this.#log, event);
+  }
+
+  async #runStep(c: LockedConnection, m: LoadedMigration, step: MigrationStep): Promise<void> {
+    if (typeof step === "string") {
+      if (step.trim().length > 0) await c.exec(step, `migration ${m.name}`);
+      return;
+    }
+    await step(c.kysely, { dialect: this.dialect, name: m.name });
+  }
+
   async #withConnection<T>(
     signal: AbortSignal | undefined,
     fn: (c: LockedConnection) => Promise<T>,
@@ -103,77 +117,6 @@ class MigratorImpl implements Migrator {
 
   #lock(what: string): LockOptions {
     return { name: this.table, timeoutMs: this.#lockTimeoutMs, deferForeignKeys: true, what };
-  }
-
-  #progress(event: MigrationProgress): void {
-    this.#o.onProgress?.(event);
-    const step = `${event.index}/${event.total}`;
-    const fields = { migration: event.name, direction: event.direction, step };
-    if (event.phase === "start") {
-      this.#log?.info(
-        fields,
-        `migration ${step}: ${event.name}${event.direction === "down" ? " (rolling back)" : ""}`,
-      );
-    } else if (event.phase === "done") {
-      const ms = Math.round(event.durationMs ?? 0);
-      this.#log?.info(
-        { ...fields, durationMs: ms },
-        `migration ${event.name} ${event.direction === "up" ? "applied" : "rolled back"} in ${ms} ms`,
-      );
-    } else {
-      this.#log?.info(
-        fields,
-        `migration ${event.name} was ${event.direction === "up" ? "applied" : "rolled back"} by another process`,
-      );
-    }
-  }
-
-  #changedError(list: readonly { m: LoadedMigration; row: AppliedRow }[]): OrmError {
-    const lines = list.map(
-      ({ m, row }) =>
-        `  - ${m.name} (${m.source}): checksum ${row.checksum.slice(0, 12)} when applied, ${m.checksum.slice(0, 12)} now`,
-    );
-    return new OrmError(
-      "ORM_MIGRATION_CHANGED",
-      `${list.length === 1 ? `migration ${list[0]!.m.source} was` : `${list.length} migrations were`} edited after being applied, and will not run again:\n${lines.join("\n")}\nPut the file back as it was and write a new migration for the change; if the edit changes nothing the migration did (a comment), accept it with migrator.repair().`,
-      {
-        details: { migrations: list.map(({ m }) => m.name), files: list.map(({ m }) => m.source) },
-      },
-    );
-  }
-
-  #check(set: MigrationSet, applied: ReadonlyMap<string, AppliedRow>): void {
-    const byName = new Map(set.migrations.map((m) => [m.name, m]));
-    const changed = [...applied.values()].flatMap((row) => {
-      const m = byName.get(row.name);
-      return m !== undefined && m.checksum !== row.checksum ? [{ m, row }] : [];
-    });
-    if (changed.length > 0) throw this.#changedError(changed);
-    const missing = [...applied.keys()].filter((n) => !byName.has(n));
-    if (missing.length > 0) {
-      throw new OrmError(
-        "ORM_MIGRATION_MISSING",
-        `the database has ${missing.length === 1 ? "a migration" : "migrations"} applied that no file here defines (${missing.join(", ")}${this.dir ? `; looked in ${relative(process.cwd(), this.dir) || this.dir}` : ""}): the database is ahead of this code. Deploy the code that has ${missing.length === 1 ? "it" : "them"}, or roll ${missing.length === 1 ? "it" : "them"} back with that code.`,
-        { details: { migrations: missing } },
-      );
-    }
-  }
-
-  async #runStep(c: LockedConnection, m: LoadedMigration, step: MigrationStep): Promise<void> {
-    if (typeof step === "string") {
-      if (step.trim().length > 0) await c.exec(step, `migration ${m.name}`);
-      return;
-    }
-    await step(c.kysely, { dialect: this.dialect, name: m.name });
-  }
-
-  #failed(m: LoadedMigration, direction: "up" | "down", cause: unknown): OrmError {
-    if (isOrmError(cause, "ORM_MIGRATION_LOCKED")) return cause;
-    return new OrmError(
-      "ORM_MIGRATION_FAILED",
-      `migration ${m.name} (${m.source}) failed ${direction === "up" ? "" : "to roll back "}and its transaction was rolled back, so the database is as it was before it: ${message(cause)}`,
-      { cause, details: { migration: m.name, file: m.source, direction } },
-    );
   }
 
   async status(): Promise<MigrationStatus> {
@@ -213,7 +156,7 @@ class MigratorImpl implements Migrator {
     }
     return this.#withConnection(options.signal, async (c) => {
       const applied = await readApplied(c, this.table);
-      this.#check(set, applied);
+      checkApplied(set, applied, this.dir);
       const plan = all.slice(0, last + 1).filter((m) => !applied.has(m.name));
       if (plan.length === 0) {
         this.#log?.debug({ current: [...applied.keys()].at(-1) }, "database schema is up to date");
@@ -238,7 +181,7 @@ class MigratorImpl implements Migrator {
             const now = await readApplied(c, this.table, true);
             const row = now.get(m.name);
             if (row !== undefined) {
-              if (row.checksum !== m.checksum) throw this.#changedError([{ m, row }]);
+              if (row.checksum !== m.checksum) throw changedError([{ m, row }]);
               return "skipped" as const;
             }
             const later = [...now.keys()].filter((n) => compareMigrationNames(n, m.name) > 0);
@@ -253,14 +196,14 @@ class MigratorImpl implements Migrator {
             try {
               await this.#runStep(c, m, m.up);
             } catch (e) {
-              throw this.#failed(m, "up", e);
+              throw failedError(m, "up", e);
             }
             durationMs = performance.now() - t0;
             await insertApplied(c, this.table, { name: m.name, checksum: m.checksum, durationMs });
             return "applied" as const;
           })
           .catch((e: unknown) => {
-            throw isOrmError(e, "ORM_FOREIGN_KEY_VIOLATION") ? this.#failed(m, "up", e) : e;
+            throw isOrmError(e, "ORM_FOREIGN_KEY_VIOLATION") ? failedError(m, "up", e) : e;
           });
         tableReady = true;
         this.#progress({ ...step, phase: status === "applied" ? "done" : "skipped", durationMs });
@@ -279,43 +222,9 @@ class MigratorImpl implements Migrator {
       );
     }
     const set = await this.#load();
-    const byName = new Map(set.migrations.map((m) => [m.name, m]));
     return this.#withConnection(options.signal, async (c) => {
       const applied = await readApplied(c, this.table);
-      const ordered = [...applied.keys()].sort(compareMigrationNames);
-      let targets: string[];
-      if (options.to !== undefined) {
-        const at = ordered.indexOf(options.to);
-        if (at < 0) {
-          throw new OrmError(
-            "ORM_MIGRATION_NOT_FOUND",
-            `migrator.down({ to: ${JSON.stringify(options.to)} }): that migration is not applied (applied: ${ordered.join(", ") || "none"})`,
-          );
-        }
-        targets = ordered.slice(at + 1).reverse();
-      } else {
-        targets = steps === 0 ? [] : ordered.slice(-steps!).reverse();
-      }
-      const plan = targets.map((name) => {
-        const m = byName.get(name);
-        if (m === undefined) {
-          throw new OrmError(
-            "ORM_MIGRATION_MISSING",
-            `migration ${name} cannot be rolled back: no file here defines it (the database is ahead of this code)`,
-            { details: { migration: name } },
-          );
-        }
-        const row = applied.get(name)!;
-        if (row.checksum !== m.checksum) throw this.#changedError([{ m, row }]);
-        if (m.down === undefined) {
-          throw new OrmError(
-            "ORM_MIGRATION_IRREVERSIBLE",
-            `migration ${m.name} (${m.source}) cannot be rolled back: it has no ${typeof m.up === "string" ? '"-- down" section' : "down function"}; nothing was rolled back`,
-            { details: { migration: m.name, file: m.source } },
-          );
-        }
-        return m;
-      });
+      const plan = rollbackPlan(set, applied, options.to, steps);
       const runs: MigrationRun[] = [];
       for (const [i, m] of plan.entries()) {
         options.signal?.throwIfAborted();
@@ -338,14 +247,14 @@ class MigratorImpl implements Migrator {
             try {
               await this.#runStep(c, m, m.down!);
             } catch (e) {
-              throw this.#failed(m, "down", e);
+              throw failedError(m, "down", e);
             }
             durationMs = performance.now() - t0;
             await deleteApplied(c, this.table, m.name);
             return "reverted" as const;
           })
           .catch((e: unknown) => {
-            throw isOrmError(e, "ORM_FOREIGN_KEY_VIOLATION") ? this.#failed(m, "down", e) : e;
+            throw isOrmError(e, "ORM_FOREIGN_KEY_VIOLATION") ? failedError(m, "down", e) : e;
           });
         this.#progress({ ...step, phase: status === "reverted" ? "done" : "skipped", durationMs });
         runs.push({ name: m.name, direction: "down", status, durationMs });
@@ -365,7 +274,7 @@ class MigratorImpl implements Migrator {
   }
 
   async #write(name: string, text: string): Promise<string> {
-    const dir = this.#requireDir("create");
+    const dir = this.dir!;
     await mkdir(dir, { recursive: true });
     const path = join(dir, name);
     await writeFile(path, text, { flag: "wx" });
@@ -374,20 +283,14 @@ class MigratorImpl implements Migrator {
 
   async create(name: string, options: CreateMigrationOptions = {}): Promise<string> {
     const dir = this.#requireDir("create");
-    const format = options.format ?? "sql";
-    if (format !== "sql" && format !== "ts") {
-      throw new OrmError("ORM_INVALID_CONFIG", `migrator.create(): format must be "sql" or "ts"`);
-    }
-    // Only the names count: an unfinished migration in the folder must not stop the next one.
-    const files = await migrationFileNames(dir);
-    const prefix = nextPrefix([...files, ...this.#inline.map((m) => m.name)]);
-    const full = `${prefix}_${slug(name, "migrator.create()")}`;
-    const dialect = options.dialect === undefined ? "" : `.${options.dialect}`;
-    const path = await this.#write(
-      `${full}${dialect}.${format}`,
-      migrationTemplate(full, format, options.dialect),
+    const file = await newMigrationFile(
+      dir,
+      this.#inline.map((m) => m.name),
+      name,
+      options,
     );
-    this.#log?.info({ migration: full, file: path }, `created migration ${full}`);
+    const path = await this.#write(file.fileName, file.text);
+    this.#log?.info({ migration: file.name, file: path }, `created migration ${file.name}`);
     return path;
   }
 
@@ -400,16 +303,9 @@ class MigratorImpl implements Migrator {
     const entities = options.entities ?? this.#o.entities;
     return this.#withConnection(undefined, async (c) => {
       const applied = await readApplied(c, this.table);
-      this.#check(set, applied);
-      const pending = set.migrations.filter((m) => !applied.has(m.name));
-      if (pending.length > 0) {
-        throw new OrmError(
-          "ORM_MIGRATION_PENDING",
-          `migrator.generate() compares the entities with the live schema, so every migration must be applied first; pending: ${pending.map((m) => m.name).join(", ")} (run migrator.up())`,
-          { details: { pending: pending.map((m) => m.name) } },
-        );
-      }
+      checkApplied(set, applied, this.dir);
       const generated = await generateMigration({
+        applied,
         db: this.#db,
         connection: c,
         name: slug(name, "migrator.generate()"),

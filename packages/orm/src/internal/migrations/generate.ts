@@ -37,6 +37,7 @@ function prefixFor(slug: string, set: MigrationSet, inline: readonly string[]): 
 
 /** Diffs the entities against the live schema and renders the migration file (if any). */
 export async function generateMigration(o: {
+  readonly applied: ReadonlyMap<string, unknown>;
   readonly db: DatabaseImpl;
   readonly connection: LockedConnection;
   readonly name: string;
@@ -49,6 +50,14 @@ export async function generateMigration(o: {
   readonly text: string | undefined;
   readonly fileName: string;
 }> {
+  const pending = o.set.migrations.filter((m) => !o.applied.has(m.name));
+  if (pending.length > 0) {
+    throw new OrmError(
+      "ORM_MIGRATION_PENDING",
+      `migrator.generate() compares the entities with the live schema, so every migration must be applied first; pending: ${pending.map((m) => m.name).join(", ")} (run migrator.up())`,
+      { details: { pending: pending.map((m) => m.name) } },
+    );
+  }
   if (o.entities === undefined || o.entities.length === 0) {
     throw new OrmError(
       "ORM_INVALID_CONFIG",

@@ -1,5 +1,9 @@
+import { OrmError } from "../../errors.ts";
+import type { CreateMigrationOptions } from "../../migrations/migrator-types.ts";
 import type { Dialect } from "../../pool/connection-pool.ts";
 import type { Step } from "../schema/render-migration.ts";
+import { migrationFileNames } from "./load-migrations.ts";
+import { nextPrefix, slug } from "./naming.ts";
 
 /** The text of a new, hand-written migration. */
 export function migrationTemplate(name: string, format: "sql" | "ts", dialect?: Dialect): string {
@@ -72,4 +76,36 @@ export function generatedMigrationText(options: {
       : []),
   ];
   return `${header.join("\n")}\n\n-- up\n\n${section(options.up)}\n-- down\n\n${section(options.down)}`;
+}
+
+/** The name, file name and template text of a new migration in `dir`. */
+export async function newMigrationFile(
+  dir: string,
+  inline: readonly string[],
+  name: string,
+  options: CreateMigrationOptions,
+): Promise<{ readonly name: string; readonly fileName: string; readonly text: string }> {
+  const format = options.format ?? "sql";
+  if (format !== "sql" && format !== "ts") {
+    throw new OrmError("ORM_INVALID_CONFIG", `migrator.create(): format must be "sql" or "ts"`);
+  }
+  if (
+    options.dialect !== undefined &&
+    options.dialect !== "postgres" &&
+    options.dialect !== "sqlite"
+  ) {
+    throw new OrmError(
+      "ORM_INVALID_CONFIG",
+      `migrator.create(): dialect must be "postgres" or "sqlite"`,
+    );
+  }
+  // Only the names count: an unfinished migration in the folder must not stop the next one.
+  const prefix = nextPrefix([...(await migrationFileNames(dir)), ...inline]);
+  const full = `${prefix}_${slug(name, "migrator.create()")}`;
+  const dialect = options.dialect === undefined ? "" : `.${options.dialect}`;
+  return {
+    name: full,
+    fileName: `${full}${dialect}.${format}`,
+    text: migrationTemplate(full, format, options.dialect),
+  };
 }
