@@ -21,7 +21,18 @@ export type OrmErrorCode =
   | "ORM_READ_ONLY"
   | "ORM_ENTITY_STATE"
   | "ORM_CONTEXT_DISPOSED"
-  | "ORM_TRANSACTION_STATE";
+  | "ORM_TRANSACTION_STATE"
+  | "ORM_SCHEMA_MISMATCH"
+  | "ORM_MIGRATION_INVALID"
+  | "ORM_MIGRATION_FAILED"
+  | "ORM_MIGRATION_CHANGED"
+  | "ORM_MIGRATION_MISSING"
+  | "ORM_MIGRATION_NOT_FOUND"
+  | "ORM_MIGRATION_ORDER"
+  | "ORM_MIGRATION_PENDING"
+  | "ORM_MIGRATION_IRREVERSIBLE"
+  | "ORM_MIGRATION_LOCKED"
+  | "ORM_SEED_FAILED";
 
 /**
  * The one error class of @dext/orm: a stable `code`, a message that says what was wrong, where

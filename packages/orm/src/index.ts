@@ -1,5 +1,6 @@
 import "./di/service-collection-extension.ts";
 
+export { sql } from "kysely";
 export type { EntityState } from "./context/db-context.ts";
 export { DbContext } from "./context/db-context.ts";
 export type { ContextOptions, FromQuery } from "./context/query-context.ts";
@@ -15,14 +16,37 @@ export type {
 } from "./database-options.ts";
 export type { AddDbContextOptions, DbContextClass } from "./di/add-db-context.ts";
 export { addDbContext } from "./di/add-db-context.ts";
-export type { OrmConfigSection, OrmModuleOptions } from "./di/orm-module.ts";
+export type { OrmConfigSection, OrmMigrationsOptions, OrmModuleOptions } from "./di/orm-module.ts";
 export { orm } from "./di/orm-module.ts";
-export { DatabaseToken, databaseToken } from "./di/tokens.ts";
+export { DatabaseToken, databaseToken, MigratorToken, migratorToken } from "./di/tokens.ts";
 export type { OrmErrorCode } from "./errors.ts";
 export { isOrmError, OrmError } from "./errors.ts";
 export type { QueryEvent, QueryOperation } from "./internal/instrumentation.ts";
 export type { TransactionOptions } from "./internal/session.ts";
 export type { SaveResult } from "./internal/unit-of-work.ts";
+export type {
+  MigrationContext,
+  MigrationDb,
+  MigrationDefinition,
+  MigrationStep,
+} from "./migrations/migration.ts";
+export { defineMigration } from "./migrations/migration.ts";
+export { createMigrator } from "./migrations/migrator.ts";
+export type {
+  AppliedMigration,
+  ChangedMigration,
+  CreateMigrationOptions,
+  DownOptions,
+  GeneratedMigration,
+  GenerateMigrationOptions,
+  MigrationProgress,
+  MigrationRun,
+  MigrationStatus,
+  Migrator,
+  MigratorOptions,
+  PendingMigration,
+  UpOptions,
+} from "./migrations/migrator-types.ts";
 export type { Nullable } from "./nullable.ts";
 export type {
   AcquireOptions,
@@ -48,7 +72,8 @@ export type {
 export { Column, col } from "./schema/column.ts";
 export type { AnyColumnRef, SortDirection } from "./schema/column-ref.ts";
 export { ColumnRef } from "./schema/column-ref.ts";
-export { columnSqlType, createTables } from "./schema/create-tables.ts";
+export { columnSqlType } from "./schema/column-sql-type.ts";
+export { createTables } from "./schema/create-tables.ts";
 export type {
   AnyEntity,
   ColumnMap,
@@ -83,4 +108,12 @@ export type {
   RelationTarget,
 } from "./schema/relation.ts";
 export { manyToMany, manyToOne, oneToMany, Relation, withRelations } from "./schema/relation.ts";
+export type { ValidateSchemaOptions } from "./schema/validate-schema.ts";
+export { validateSchema } from "./schema/validate-schema.ts";
+export type { Seeder, SeederDefinition } from "./seeding/define-seeder.ts";
+export { defineSeeder } from "./seeding/define-seeder.ts";
+export type { RunSeedersOptions, SeedProgress, SeedRun } from "./seeding/run-seeders.ts";
+export { runSeeders } from "./seeding/run-seeders.ts";
+export type { UpsertOptions } from "./seeding/seed-db.ts";
+export { SeedDb } from "./seeding/seed-db.ts";
 export type { Snapshot } from "./snapshot.ts";

@@ -5,6 +5,7 @@ import { encode, objectRows } from "../internal/codec.ts";
 import { collectSelect, compileSelect } from "../internal/compile-select.ts";
 import { ContextCore } from "../internal/context-core.ts";
 import { sessionDialect } from "../internal/kysely-dialect.ts";
+import type { Session } from "../internal/session.ts";
 import type { CompiledShape } from "../internal/shape-cache.ts";
 import type { PoolStats } from "../pool/connection-pool.ts";
 import { Condition } from "../query/condition.ts";
@@ -26,6 +27,21 @@ export interface ContextOptions {
 }
 
 let readCore: (context: QueryContext) => ContextCore;
+let nextSession: Session | undefined;
+
+/**
+ * @internal Constructs a context whose statements run on `session` (a seeder's context runs
+ * inside the seeding run's locked transaction). Disposing such a context is the session
+ * owner's job.
+ */
+export function onSession<T>(session: Session, make: () => T): T {
+  nextSession = session;
+  try {
+    return make();
+  } finally {
+    nextSession = undefined;
+  }
+}
 
 /** @internal The state behind a context (its session, identity maps and tracker). */
 export function coreOf(context: QueryContext): ContextCore {
@@ -81,11 +97,14 @@ export abstract class QueryContext<DB = any> implements AsyncDisposable {
   constructor(database: Database, readOnly: boolean, options: ContextOptions = {}) {
     const impl = databaseImpl(database, new.target.name);
     this.#database = database;
+    const session = nextSession;
+    nextSession = undefined;
     this.#core = new ContextCore(
       impl,
       readOnly,
       options.signal,
       `${new.target.name} (database "${impl.name}")`,
+      session,
     );
   }
 

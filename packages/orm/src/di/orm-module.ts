@@ -2,64 +2,35 @@ import {
   type DextModule,
   type HealthCheck,
   HealthCheckToken,
+  type Host,
+  HostToken,
   type Logger,
   LoggerToken,
   optional,
   type Token,
 } from "@dext/core-di";
 import { type Telemetry, TelemetryToken } from "@dext/telemetry";
-import { z } from "zod";
 import { type Database, DatabaseImpl, resolveOptions } from "../database.ts";
 import type { DatabaseOptions } from "../database-options.ts";
-import { databaseToken } from "./tokens.ts";
+import { OrmError } from "../errors.ts";
+import { createMigrator } from "../migrations/migrator.ts";
+import type { Migrator, MigratorOptions } from "../migrations/migrator-types.ts";
+import { checkEntities } from "../schema/check-entities.ts";
+import type { AnyEntity } from "../schema/define-entity.ts";
+import { validateSchema } from "../schema/validate-schema.ts";
+import { defineSeeder, type Seeder } from "../seeding/define-seeder.ts";
+import { runSeeders } from "../seeding/run-seeders.ts";
+import { type OrmConfigSection, ormSectionSchema, startupKeys } from "./orm-config.ts";
+import { databaseToken, migratorToken } from "./tokens.ts";
 
-/** The `orm` config section: connection settings that override the code's (from YAML or env). */
-export interface OrmConfigSection {
-  readonly dialect?: "sqlite" | "postgres" | undefined;
-  readonly url?: string | undefined;
-  readonly filename?: string | undefined;
-  readonly host?: string | undefined;
-  readonly port?: number | undefined;
-  readonly user?: string | undefined;
-  readonly password?: string | undefined;
-  readonly database?: string | undefined;
-  readonly ssl?: boolean | undefined;
-  readonly pool?: boolean | undefined;
-  readonly max?: number | undefined;
-  readonly min?: number | undefined;
-  readonly readers?: number | undefined;
-  readonly readerUrl?: string | undefined;
-  readonly acquireTimeoutMs?: number | undefined;
-  readonly idleTimeoutMs?: number | undefined;
-  readonly statementTimeoutMs?: number | undefined;
-  readonly busyTimeoutMs?: number | undefined;
-  readonly slowQueryMs?: number | undefined;
+export type { OrmConfigSection };
+
+/** The `migrations` option of {@link orm}: a migrator's options plus whether to run them at startup. */
+export interface OrmMigrationsOptions
+  extends Omit<MigratorOptions, "entities" | "logger" | "onProgress"> {
+  /** Apply pending migrations in the host's Migrating state (default false; config `migrateOnStart`). */
+  readonly migrateOnStart?: boolean | undefined;
 }
-
-const sectionSchema: z.ZodType<OrmConfigSection | undefined> = z
-  .object({
-    dialect: z.enum(["sqlite", "postgres"]).optional(),
-    url: z.string().optional(),
-    filename: z.string().optional(),
-    host: z.string().optional(),
-    port: z.number().int().positive().optional(),
-    user: z.string().optional(),
-    password: z.string().optional(),
-    database: z.string().optional(),
-    ssl: z.boolean().optional(),
-    pool: z.boolean().optional(),
-    max: z.number().int().positive().optional(),
-    min: z.number().int().nonnegative().optional(),
-    readers: z.number().int().positive().optional(),
-    readerUrl: z.string().optional(),
-    acquireTimeoutMs: z.number().int().nonnegative().optional(),
-    idleTimeoutMs: z.number().int().nonnegative().optional(),
-    statementTimeoutMs: z.number().int().nonnegative().optional(),
-    busyTimeoutMs: z.number().int().nonnegative().optional(),
-    slowQueryMs: z.number().nonnegative().optional(),
-  })
-  .strict()
-  .optional();
 
 /** Options of the {@link orm} module. */
 export interface OrmModuleOptions {
@@ -73,17 +44,56 @@ export interface OrmModuleOptions {
   readonly healthCheck?: boolean;
   /** Open the pool and ping the database when the host starts, failing startup if it cannot (default true). */
   readonly connectOnStart?: boolean;
+  /**
+   * The app's entities: checked together when the host is created, validated against the live
+   * schema before it runs (see `validateSchema`), and what `migrator.generate()` compares.
+   */
+  readonly entities?: readonly AnyEntity[];
+  /** A migrations folder and/or list, and whether to apply them at startup. */
+  readonly migrations?: OrmMigrationsOptions;
+  /** Seeders run in the host's Seeding state (once per environment, the config's `env`). */
+  readonly seeders?: readonly Seeder[];
+  /** Run the seeders at startup (default true when there are any; config `seed`). */
+  readonly seed?: boolean;
+  /**
+   * Compare the live schema with `entities` before the host runs, failing startup with
+   * `ORM_SCHEMA_MISMATCH` (default true when `entities` are given; config `validateSchema`).
+   */
+  readonly validateSchema?: boolean;
+}
+
+function stripUndefined<T extends object>(o: T): Partial<T> {
+  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<T>;
+}
+
+/** What the module decided at registration, for `start`. */
+interface Plan {
+  readonly migrator: boolean;
+  readonly migrateOnStart: boolean;
+  readonly seed: boolean;
+  readonly validate: boolean;
+  readonly lockTimeoutMs: number | undefined;
 }
 
 /**
  * The ORM as a host module: creates the {@link Database} (options merged with the `orm` config
  * section), registers it under {@link DatabaseToken}, adds a readiness health check, checks the
- * connection when the host starts and drains the pools when it stops.
+ * connection when the host starts, and registers the startup tasks: Migrating applies pending
+ * migrations (with `migrateOnStart`), Seeding validates the schema against the entities and then
+ * runs the seeders. A failure leaves the host Failed with the reason as its `detail`. The pools
+ * drain when the host stops.
  *
  * @example
  * ```ts
  * const host = createHost({
- *   modules: [orm({ database: { dialect: "postgres" } })], // url from DEXT__ORM__URL
+ *   modules: [
+ *     orm({
+ *       database: { dialect: "postgres" },                 // url from DEXT__ORM__URL
+ *       entities: [User, Post],
+ *       migrations: { dir: "migrations", migrateOnStart: true },
+ *       seeders: [demoUsers],
+ *     }),
+ *   ],
  *   services: (s) => s.addDbContext(AppDb, { lifetime: "scoped" }),
  * });
  * ```
@@ -91,20 +101,47 @@ export interface OrmModuleOptions {
 export function orm(options: OrmModuleOptions = {}): DextModule<OrmConfigSection | undefined> {
   const name = options.name ?? "default";
   const key: Token<Database> = databaseToken(name);
+  const label = name === "default" ? "orm" : `orm:${name}`;
+  const where = `orm(${name === "default" ? "" : JSON.stringify(name)})`;
+  const entities = options.entities ?? [];
+  const seeders = (options.seeders ?? []).map((s) => defineSeeder(s));
   let created: Database | undefined;
+  let plan: Plan | undefined;
+  // The running startup task's progress reporter: migrations show as the host's detail.
+  let report: ((detail: string) => void) | undefined;
   return {
-    name: name === "default" ? "orm" : `orm:${name}`,
-    config: { section: options.configSection ?? "orm", schema: sectionSchema },
+    name: label,
+    config: { section: options.configSection ?? "orm", schema: ormSectionSchema },
     register(services, section) {
-      const merged = {
-        ...options.database,
-        ...stripUndefined(section ?? {}),
-        name,
-      } as DatabaseOptions;
-      const resolved = resolveOptions(
-        merged,
-        `orm(${name === "default" ? "" : JSON.stringify(name)})`,
-      );
+      const connection: Record<string, unknown> = { ...stripUndefined(section ?? {}) };
+      for (const k of startupKeys) delete connection[k];
+      const merged = { ...options.database, ...connection, name } as DatabaseOptions;
+      const resolved = resolveOptions(merged, where);
+      if (entities.length > 0) checkEntities(entities, where, { complete: true });
+      const dir = section?.migrationsDir ?? options.migrations?.dir;
+      const hasMigrations = dir !== undefined || (options.migrations?.migrations?.length ?? 0) > 0;
+      const migrateOnStart = section?.migrateOnStart ?? options.migrations?.migrateOnStart ?? false;
+      if (migrateOnStart && !hasMigrations) {
+        throw new OrmError(
+          "ORM_INVALID_CONFIG",
+          `${where}: migrateOnStart is on but there are no migrations; give migrations: { dir: "migrations" } (or config orm.migrationsDir)`,
+        );
+      }
+      const validate = section?.validateSchema ?? options.validateSchema ?? entities.length > 0;
+      if (validate && entities.length === 0) {
+        throw new OrmError(
+          "ORM_INVALID_CONFIG",
+          `${where}: validateSchema needs the entities to compare: orm({ entities: [User, Post], ... })`,
+        );
+      }
+      const lockTimeoutMs = section?.lockTimeoutMs ?? options.migrations?.lockTimeoutMs;
+      plan = {
+        migrator: hasMigrations,
+        migrateOnStart,
+        seed: seeders.length > 0 && (section?.seed ?? options.seed ?? true),
+        validate,
+        lockTimeoutMs,
+      };
       services.addSingleton(key, {
         deps: [optional(LoggerToken), optional(TelemetryToken)] as const,
         useFactory: (logger: Logger | undefined, telemetry: Telemetry | undefined) => {
@@ -115,6 +152,25 @@ export function orm(options: OrmModuleOptions = {}): DextModule<OrmConfigSection
           return created;
         },
       });
+      if (hasMigrations) {
+        services.addSingleton(migratorToken(name), {
+          deps: [key, optional(LoggerToken), optional(HostToken)] as const,
+          useFactory: (database: Database, logger: Logger | undefined, host: Host | undefined) =>
+            createMigrator(database, {
+              ...options.migrations,
+              ...(dir !== undefined ? { dir } : {}),
+              ...(lockTimeoutMs !== undefined ? { lockTimeoutMs } : {}),
+              entities,
+              logger: (logger ?? host?.logger)?.child({
+                name: "dext.orm.migrations",
+                database: name,
+              }),
+              onProgress: (e) => {
+                if (e.phase === "start") report?.(`migration ${e.index}/${e.total}: ${e.name}`);
+              },
+            }),
+        });
+      }
       if (options.healthCheck ?? true) {
         services.addSingleton(HealthCheckToken, {
           deps: [key] as const,
@@ -137,6 +193,15 @@ export function orm(options: OrmModuleOptions = {}): DextModule<OrmConfigSection
     async start(host) {
       const database = host.services.resolve(key);
       if (options.connectOnStart ?? true) await database.open();
+      addStartupTasks(host, database, plan!, {
+        label,
+        entities,
+        seeders,
+        migrator: () => host.services.resolve(migratorToken(name)),
+        setReporter: (r) => {
+          report = r;
+        },
+      });
     },
     async stop() {
       await created?.close();
@@ -144,6 +209,76 @@ export function orm(options: OrmModuleOptions = {}): DextModule<OrmConfigSection
   };
 }
 
-function stripUndefined<T extends object>(o: T): Partial<T> {
-  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<T>;
+function addStartupTasks(
+  host: Host,
+  database: Database,
+  plan: Plan,
+  o: {
+    readonly label: string;
+    readonly entities: readonly AnyEntity[];
+    readonly seeders: readonly Seeder[];
+    readonly migrator: () => Migrator;
+    readonly setReporter: (report: ((detail: string) => void) | undefined) => void;
+  },
+): void {
+  if (plan.migrator && plan.migrateOnStart) {
+    host.addStartupTask(
+      "Migrating",
+      async ({ progress, signal }) => {
+        o.setReporter(progress);
+        try {
+          await o.migrator().up({ signal });
+        } finally {
+          o.setReporter(undefined);
+        }
+      },
+      `${o.label}: migrate`,
+    );
+  } else if (plan.migrator) {
+    host.addStartupTask(
+      "Migrating",
+      async ({ logger }) => {
+        const s = await o.migrator().status();
+        if (s.pending.length + s.changed.length + s.missing.length === 0) return;
+        logger.warn(
+          {
+            pending: s.pending.map((m) => m.name),
+            changed: s.changed.map((m) => m.name),
+            missing: s.missing.map((m) => m.name),
+          },
+          `the database is not at the code's migrations (${s.pending.length} pending, ${s.changed.length} changed, ${s.missing.length} missing) and migrateOnStart is off: run them with migrator.up()`,
+        );
+      },
+      `${o.label}: check migrations`,
+    );
+  }
+  // Validation comes before the seeders: they write through the entities, so a schema that does
+  // not match is reported as such rather than as a seeder's failing statement.
+  if (plan.validate) {
+    host.addStartupTask(
+      "Seeding",
+      async ({ progress, signal }) => {
+        progress("validating the database schema against the entities");
+        await validateSchema(database, o.entities, { signal });
+      },
+      `${o.label}: validate schema`,
+    );
+  }
+  if (plan.seed) {
+    host.addStartupTask(
+      "Seeding",
+      async ({ progress, signal, logger }) => {
+        await runSeeders(database, o.seeders, {
+          environment: host.config.env,
+          signal,
+          logger,
+          ...(plan.lockTimeoutMs !== undefined ? { lockTimeoutMs: plan.lockTimeoutMs } : {}),
+          onProgress: (e) => {
+            if (e.phase === "start") progress(`seeder ${e.index}/${e.total}: ${e.name}`);
+          },
+        });
+      },
+      `${o.label}: seed`,
+    );
+  }
 }

@@ -101,12 +101,18 @@ export class ContextCore {
     return this.#entries;
   }
 
-  constructor(db: DatabaseImpl, readOnly: boolean, signal: AbortSignal | undefined, name: string) {
+  constructor(
+    db: DatabaseImpl,
+    readOnly: boolean,
+    signal: AbortSignal | undefined,
+    name: string,
+    session?: Session,
+  ) {
     this.db = db;
     this.dialect = db.dialect;
     this.readOnly = readOnly;
     this.name = name;
-    this.session = db.session(readOnly, signal, name);
+    this.session = session ?? db.session(readOnly, signal, name);
   }
 
   snapshotMap(meta: EntityMeta): Map<unknown, object> {

@@ -18,7 +18,7 @@ export type ColumnKind =
   | "bytes";
 
 /** What happens to rows that reference a deleted or re-keyed row. */
-export type ReferentialAction = "cascade" | "restrict" | "set null" | "no action";
+export type ReferentialAction = "cascade" | "restrict" | "set null" | "set default" | "no action";
 
 /** A foreign key as declared on a column; the target resolves lazily (entities may be cyclic). */
 export interface ForeignKeySpec {

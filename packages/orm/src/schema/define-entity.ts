@@ -1,3 +1,4 @@
+import { callSite } from "../internal/call-site.ts";
 import type { Nullable } from "../nullable.ts";
 import type { Column, ColumnInfo } from "./column.ts";
 import { ColumnRef } from "./column-ref.ts";
@@ -171,6 +172,7 @@ export function defineEntity<const N extends string, const C extends ColumnMap>(
     ...(options.name !== undefined ? { name: options.name } : {}),
     ...(options.primaryKey !== undefined ? { primaryKey: options.primaryKey } : {}),
     indexes,
+    source: callSite(),
   });
   const entity: Record<PropertyKey, unknown> = { [entityMeta]: meta };
   for (const c of meta.columns) entity[c.key] = new ColumnRef(c);

@@ -43,6 +43,8 @@ export class EntityMeta {
   readonly table: string;
   /** The name used in messages (`User`), default the table name. */
   readonly name: string;
+  /** Where the entity was declared (`src/entities/user.ts:12`), for messages. */
+  readonly source: string | undefined;
   readonly columns: readonly ColumnMeta[];
   readonly byKey: ReadonlyMap<string, ColumnMeta>;
   readonly primaryKey: readonly ColumnMeta[];
@@ -61,10 +63,16 @@ export class EntityMeta {
   constructor(
     table: string,
     specs: Readonly<Record<string, ColumnSpec>>,
-    options: { name?: string; primaryKey?: readonly string[]; indexes?: readonly IndexSpec[] },
+    options: {
+      name?: string;
+      primaryKey?: readonly string[];
+      indexes?: readonly IndexSpec[];
+      source?: string | undefined;
+    },
   ) {
     this.table = table;
     this.name = options.name ?? table;
+    this.source = options.source;
     const where = `entity ${this.name} (table "${table}")`;
     if (typeof table !== "string" || table.length === 0) {
       throw new OrmError("ORM_INVALID_ENTITY", "defineEntity needs a table name");

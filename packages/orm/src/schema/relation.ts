@@ -160,6 +160,21 @@ export function manyToMany<T extends AnyEntity>(
   });
 }
 
+/**
+ * Checks a relation where it is declared, so a wrong one fails at definition. A foreign key whose
+ * references() names an entity not declared yet (or caught in an import cycle) cannot resolve
+ * now; it is checked on first use instead.
+ */
+function resolveEarly(relation: AnyRelation): void {
+  try {
+    void relation.meta;
+  } catch (e) {
+    const cause = e instanceof OrmError ? e.cause : undefined;
+    if (cause instanceof ReferenceError || cause instanceof TypeError) return;
+    throw e;
+  }
+}
+
 type Bind<N extends string, R> = {
   readonly [K in keyof R]: R[K] extends Relation<infer Kind, infer T, any, any, any>
     ? Relation<
@@ -211,7 +226,7 @@ export function withRelations<
       );
     }
     const bound = new Relation(rel.spec, { name, owner: meta });
-    // Resolved on first use: a foreign key's references() may name an entity declared later.
+    resolveEarly(bound);
     meta.relations.set(name, bound);
     out[name] = bound;
   }
