@@ -1,0 +1,12 @@
+import { contextKey } from "@dext/web";
+import type { Actor } from "../domain/forum-service.ts";
+import type { Viewer } from "../views/layout.ts";
+
+/** The signed-in user, when there is one. */
+export const ActorKey = contextKey<Actor>("forum.actor");
+/** What every page needs: the user and the CSRF token. */
+export const ViewerKey = contextKey<Viewer>("forum.viewer");
+/** The session token the request authenticated with. */
+export const SessionTokenKey = contextKey<string>("forum.sessionToken");
+/** Whether credentials came from a cookie (ambient, so CSRF applies) or a bearer token. */
+export const AmbientCredentialsKey = contextKey<boolean>("forum.ambient");
