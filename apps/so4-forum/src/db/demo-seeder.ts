@@ -94,7 +94,8 @@ export const demoData = defineSeeder({
         .where(Thread.title.eq(t.title))
         .exists();
       if (exists) continue;
-      const start = new Date((clock += 3_600_000));
+      clock += 3_600_000;
+      const start = new Date(clock);
       const thread = db.add(Thread, {
         categoryId: category.id,
         authorId: userId(t.author),

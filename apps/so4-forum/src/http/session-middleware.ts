@@ -9,6 +9,7 @@ import {
   verifyCsrf,
 } from "../auth/csrf.ts";
 import { SESSION_COOKIE } from "../auth/session-token.ts";
+import type { Actor } from "../domain/forum-service.ts";
 import type { ForumSettings } from "../settings.ts";
 import { ActorKey, AmbientCredentialsKey, SessionTokenKey, ViewerKey } from "./keys.ts";
 
