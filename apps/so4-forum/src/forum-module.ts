@@ -52,6 +52,7 @@ export function forumModule(settings: ForumSettings) {
                 detail:
                   "Writes with the session cookie need the x-csrf-token header; API clients should use a bearer token.",
               }),
+              { only: "ambient" },
             ),
           );
           apiRoutes(api, settings);

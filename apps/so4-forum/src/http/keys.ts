@@ -8,5 +8,5 @@ export const ActorKey = contextKey<Actor>("forum.actor");
 export const ViewerKey = contextKey<Viewer>("forum.viewer");
 /** The session token the request authenticated with. */
 export const SessionTokenKey = contextKey<string>("forum.sessionToken");
-/** Whether credentials came from a cookie (ambient, so CSRF applies) or a bearer token. */
+/** Whether the request authenticates by the session cookie (ambient, so CSRF applies). */
 export const AmbientCredentialsKey = contextKey<boolean>("forum.ambient");

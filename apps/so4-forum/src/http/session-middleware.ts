@@ -28,7 +28,7 @@ export function sessionMiddleware(settings: ForumSettings): Middleware {
   return async (ctx, next) => {
     const fromBearer = bearer(ctx);
     const token = fromBearer ?? ctx.cookie(SESSION_COOKIE);
-    ctx.set(AmbientCredentialsKey, fromBearer === undefined);
+    ctx.set(AmbientCredentialsKey, fromBearer === undefined && ctx.cookie(SESSION_COOKIE) !== undefined);
     let actor;
     if (token) {
       actor = await ctx.resolve(AuthService).actorFor(token);
@@ -55,16 +55,19 @@ export function sessionMiddleware(settings: ForumSettings): Middleware {
 }
 
 /**
- * Refuses state-changing requests that carry ambient credentials (cookies) without a valid
- * CSRF token, or that come from another origin. Bearer-token API calls are exempt: a
- * cross-site page cannot attach the header.
+ * Refuses state-changing requests without a valid CSRF token, or from another origin. With
+ * `only: "ambient"` (the API) only requests that authenticate by the session cookie are
+ * checked: bearer-token and anonymous calls carry nothing a cross-site page could ride on.
+ * Pages check every form post, login and registration included (login CSRF).
  */
 export function csrfMiddleware(
   settings: ForumSettings,
   refuse: (ctx: RequestContext) => unknown,
+  options: { readonly only?: "ambient" } = {},
 ): Middleware {
   return (ctx, next) => {
-    if (SAFE_METHODS.has(ctx.method) || ctx.get(AmbientCredentialsKey) === false) return next();
+    if (SAFE_METHODS.has(ctx.method)) return next();
+    if (options.only === "ambient" && ctx.get(AmbientCredentialsKey) !== true) return next();
     const origin = ctx.raw.request.headers.origin;
     if (origin !== undefined && origin !== "null") {
       let sameOrigin = false;
