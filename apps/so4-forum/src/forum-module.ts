@@ -44,14 +44,16 @@ export function forumModule(settings: ForumSettings) {
         r.group("/api", (api) => {
           api.use(sessionMiddleware(settings));
           api.use(
-            csrfMiddleware(settings, () =>
-              problem({
-                status: 403,
-                type: "forum/csrf",
-                title: "CSRF check failed",
-                detail:
-                  "Writes with the session cookie need the x-csrf-token header; API clients should use a bearer token.",
-              }),
+            csrfMiddleware(
+              settings,
+              () =>
+                problem({
+                  status: 403,
+                  type: "forum/csrf",
+                  title: "CSRF check failed",
+                  detail:
+                    "Writes with the session cookie need the x-csrf-token header; API clients should use a bearer token.",
+                }),
               { only: "ambient" },
             ),
           );

@@ -9,15 +9,28 @@ describe.each(dialects)("forum JSON API on %s", (dialect) => {
   let grace: string;
   beforeAll(async () => {
     forum = await startForum(dialect);
-    ada = (await api(forum.url, "POST", "/api/sessions", { body: { email: "ada@example.com", password: DEMO_PASSWORD } })).json.token;
-    grace = (await api(forum.url, "POST", "/api/sessions", { body: { email: "grace@example.com", password: DEMO_PASSWORD } })).json.token;
+    ada = (
+      await api(forum.url, "POST", "/api/sessions", {
+        body: { email: "ada@example.com", password: DEMO_PASSWORD },
+      })
+    ).json.token;
+    grace = (
+      await api(forum.url, "POST", "/api/sessions", {
+        body: { email: "grace@example.com", password: DEMO_PASSWORD },
+      })
+    ).json.token;
   });
   afterAll(() => forum.close());
 
   it("lists categories and every thread, paginated with Link headers", async () => {
     const categories = await api(forum.url, "GET", "/api/categories");
     expect(categories.status).toBe(200);
-    expect(categories.json.map((c: { slug: string }) => c.slug)).toEqual(["general", "help", "showcase", "announcements"]);
+    expect(categories.json.map((c: { slug: string }) => c.slug)).toEqual([
+      "general",
+      "help",
+      "showcase",
+      "announcements",
+    ]);
     const threads = await api(forum.url, "GET", "/api/threads?size=2");
     expect(threads.status).toBe(200);
     expect(threads.json.items).toHaveLength(2);
@@ -25,7 +38,11 @@ describe.each(dialects)("forum JSON API on %s", (dialect) => {
     expect(threads.headers.get("link")).toContain('rel="next"');
     expect(threads.headers.get("x-total-count")).toBe(String(threads.json.total));
     const inCategory = await api(forum.url, "GET", "/api/categories/showcase/threads");
-    expect(inCategory.json.items[0]).toMatchObject({ title: "A long thread to try paging", authorName: "Ada", postCount: 45 });
+    expect(inCategory.json.items[0]).toMatchObject({
+      title: "A long thread to try paging",
+      authorName: "Ada",
+      postCount: 45,
+    });
   });
 
   it("registers, refuses a taken email (409) and invalid input (400 with pointers)", async () => {
@@ -39,10 +56,19 @@ describe.each(dialects)("forum JSON API on %s", (dialect) => {
     });
     expect(again.status).toBe(409);
     expect(again.headers.get("content-type")).toBe("application/problem+json; charset=utf-8");
-    expect(again.json).toMatchObject({ type: "https://dext.dev/problems/forum/conflict", status: 409 });
-    const invalid = await api(forum.url, "POST", "/api/users", { body: { email: "nope", name: "", password: "x" } });
+    expect(again.json).toMatchObject({
+      type: "https://dext.dev/problems/forum/conflict",
+      status: 409,
+    });
+    const invalid = await api(forum.url, "POST", "/api/users", {
+      body: { email: "nope", name: "", password: "x" },
+    });
     expect(invalid.status).toBe(400);
-    expect(invalid.json.errors.map((e: { pointer: string }) => e.pointer).sort()).toEqual(["/body/email", "/body/name", "/body/password"]);
+    expect(invalid.json.errors.map((e: { pointer: string }) => e.pointer).sort()).toEqual([
+      "/body/email",
+      "/body/name",
+      "/body/password",
+    ]);
     const malformed = await fetch(new URL("/api/users", forum.url), {
       method: "POST",
       headers: { "content-type": "application/json" },
@@ -52,15 +78,26 @@ describe.each(dialects)("forum JSON API on %s", (dialect) => {
   });
 
   it("logs in with a bearer token, answers /me, refuses without one (401), and logs out", async () => {
-    const wrong = await api(forum.url, "POST", "/api/sessions", { body: { email: "ada@example.com", password: "nope nope" } });
+    const wrong = await api(forum.url, "POST", "/api/sessions", {
+      body: { email: "ada@example.com", password: "nope nope" },
+    });
     expect(wrong.status).toBe(401);
     expect((await api(forum.url, "GET", "/api/me")).status).toBe(401);
     expect((await api(forum.url, "GET", "/api/me", { token: "forged" })).status).toBe(401);
-    const session = await api(forum.url, "POST", "/api/sessions", { body: { email: "linus@example.com", password: DEMO_PASSWORD } });
+    const session = await api(forum.url, "POST", "/api/sessions", {
+      body: { email: "linus@example.com", password: DEMO_PASSWORD },
+    });
     expect(session.status).toBe(201);
-    expect((await api(forum.url, "GET", "/api/me", { token: session.json.token })).json).toMatchObject({ name: "Linus" });
-    expect((await api(forum.url, "DELETE", "/api/sessions/current", { token: session.json.token })).status).toBe(204);
-    expect((await api(forum.url, "GET", "/api/me", { token: session.json.token })).status).toBe(401);
+    expect(
+      (await api(forum.url, "GET", "/api/me", { token: session.json.token })).json,
+    ).toMatchObject({ name: "Linus" });
+    expect(
+      (await api(forum.url, "DELETE", "/api/sessions/current", { token: session.json.token }))
+        .status,
+    ).toBe(204);
+    expect((await api(forum.url, "GET", "/api/me", { token: session.json.token })).status).toBe(
+      401,
+    );
   });
 
   it("starts a thread, replies, edits and deletes; others get 403 and missing ones 404", async () => {
@@ -71,29 +108,71 @@ describe.each(dialects)("forum JSON API on %s", (dialect) => {
     expect(made.status).toBe(201);
     expect(made.headers.get("location")).toBe(`/api/threads/${made.json.id}`);
     const threadId = made.json.id as number;
-    const reply = await api(forum.url, "POST", `/api/threads/${threadId}/posts`, { token: grace, body: { body: "A reply" } });
+    const reply = await api(forum.url, "POST", `/api/threads/${threadId}/posts`, {
+      token: grace,
+      body: { body: "A reply" },
+    });
     expect(reply.status).toBe(201);
     expect(reply.json).toMatchObject({ body: "A reply", authorName: "Grace" });
     const posts = await api(forum.url, "GET", `/api/threads/${threadId}/posts`);
-    expect(posts.json.items.map((p: { body: string }) => p.body)).toEqual(["Opening post", "A reply"]);
-    expect((await api(forum.url, "GET", `/api/threads/${threadId}`)).json).toMatchObject({ postCount: 2, category: { slug: "general" } });
+    expect(posts.json.items.map((p: { body: string }) => p.body)).toEqual([
+      "Opening post",
+      "A reply",
+    ]);
+    expect((await api(forum.url, "GET", `/api/threads/${threadId}`)).json).toMatchObject({
+      postCount: 2,
+      category: { slug: "general" },
+    });
 
-    const forbidden = await api(forum.url, "PATCH", `/api/posts/${reply.json.id}`, { token: ada, body: { body: "hijack" } });
+    const forbidden = await api(forum.url, "PATCH", `/api/posts/${reply.json.id}`, {
+      token: ada,
+      body: { body: "hijack" },
+    });
     expect(forbidden.status).toBe(403);
     expect(forbidden.json.type).toBe("https://dext.dev/problems/forum/forbidden");
-    expect((await api(forum.url, "DELETE", `/api/posts/${reply.json.id}`, { token: ada })).status).toBe(403);
-    const edited = await api(forum.url, "PATCH", `/api/posts/${reply.json.id}`, { token: grace, body: { body: "An edit" } });
+    expect(
+      (await api(forum.url, "DELETE", `/api/posts/${reply.json.id}`, { token: ada })).status,
+    ).toBe(403);
+    const edited = await api(forum.url, "PATCH", `/api/posts/${reply.json.id}`, {
+      token: grace,
+      body: { body: "An edit" },
+    });
     expect(edited.status).toBe(200);
     expect(edited.json.body).toBe("An edit");
     expect(edited.json.updatedAt).toEqual(expect.any(String));
-    expect((await api(forum.url, "DELETE", `/api/posts/${reply.json.id}`, { token: grace })).status).toBe(204);
+    expect(
+      (await api(forum.url, "DELETE", `/api/posts/${reply.json.id}`, { token: grace })).status,
+    ).toBe(204);
     expect((await api(forum.url, "GET", `/api/posts/${reply.json.id}`)).status).toBe(404);
     expect((await api(forum.url, "GET", `/api/threads/${threadId}`)).json.postCount).toBe(1);
 
-    expect((await api(forum.url, "POST", "/api/threads/999999/posts", { token: ada, body: { body: "x" } })).status).toBe(404);
-    expect((await api(forum.url, "POST", "/api/categories/nope/threads", { token: ada, body: { title: "abc", body: "x" } })).status).toBe(404);
-    expect((await api(forum.url, "POST", "/api/categories/general/threads", { body: { title: "abc", body: "x" } })).status).toBe(401);
-    const blank = await api(forum.url, "POST", `/api/threads/${threadId}/posts`, { token: ada, body: { body: "   " } });
+    expect(
+      (
+        await api(forum.url, "POST", "/api/threads/999999/posts", {
+          token: ada,
+          body: { body: "x" },
+        })
+      ).status,
+    ).toBe(404);
+    expect(
+      (
+        await api(forum.url, "POST", "/api/categories/nope/threads", {
+          token: ada,
+          body: { title: "abc", body: "x" },
+        })
+      ).status,
+    ).toBe(404);
+    expect(
+      (
+        await api(forum.url, "POST", "/api/categories/general/threads", {
+          body: { title: "abc", body: "x" },
+        })
+      ).status,
+    ).toBe(401);
+    const blank = await api(forum.url, "POST", `/api/threads/${threadId}/posts`, {
+      token: ada,
+      body: { body: "   " },
+    });
     expect(blank.status).toBe(400);
     expect(blank.json.errors[0].pointer).toBe("/body/body");
     expect((await api(forum.url, "GET", "/api/threads/abc")).status).toBe(400);
@@ -106,13 +185,18 @@ describe.each(dialects)("forum JSON API on %s", (dialect) => {
     });
     const results = await Promise.all(
       Array.from({ length: 30 }, (_, i) =>
-        api(forum.url, "POST", `/api/threads/${made.json.id}/posts`, { token: i % 2 ? ada : grace, body: { body: `reply ${i}` } }),
+        api(forum.url, "POST", `/api/threads/${made.json.id}/posts`, {
+          token: i % 2 ? ada : grace,
+          body: { body: `reply ${i}` },
+        }),
       ),
     );
     expect(results.map((r) => r.status)).toEqual(Array(30).fill(201));
     const thread = await api(forum.url, "GET", `/api/threads/${made.json.id}`);
     expect(thread.json.postCount).toBe(31);
-    expect((await api(forum.url, "GET", `/api/threads/${made.json.id}/posts?size=100`)).json.total).toBe(31);
+    expect(
+      (await api(forum.url, "GET", `/api/threads/${made.json.id}/posts?size=100`)).json.total,
+    ).toBe(31);
   });
 
   it("needs the CSRF header for writes authenticated by the browser's session cookie", async () => {

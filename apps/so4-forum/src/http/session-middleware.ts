@@ -28,7 +28,10 @@ export function sessionMiddleware(settings: ForumSettings): Middleware {
   return async (ctx, next) => {
     const fromBearer = bearer(ctx);
     const token = fromBearer ?? ctx.cookie(SESSION_COOKIE);
-    ctx.set(AmbientCredentialsKey, fromBearer === undefined && ctx.cookie(SESSION_COOKIE) !== undefined);
+    ctx.set(
+      AmbientCredentialsKey,
+      fromBearer === undefined && ctx.cookie(SESSION_COOKIE) !== undefined,
+    );
     let actor;
     if (token) {
       actor = await ctx.resolve(AuthService).actorFor(token);
