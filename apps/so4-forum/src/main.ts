@@ -8,6 +8,7 @@ const options = {
   port: Number(process.env.PORT ?? 3000),
   host: process.env.HOST ?? "127.0.0.1",
   databaseUrl: process.env.DATABASE_URL,
+  ...(process.env.FORUM_DATA_DIR ? { dataDir: process.env.FORUM_DATA_DIR } : {}),
 };
 const app = createForumApp(options);
 app.host.on("state", ({ to, detail }) => {
