@@ -32,7 +32,7 @@ export function sessionMiddleware(settings: ForumSettings): Middleware {
       AmbientCredentialsKey,
       fromBearer === undefined && ctx.cookie(SESSION_COOKIE) !== undefined,
     );
-    let actor;
+    let actor: Actor | undefined;
     if (token) {
       actor = await ctx.resolve(AuthService).actorFor(token);
       if (actor) {
