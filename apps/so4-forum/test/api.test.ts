@@ -178,6 +178,43 @@ describe.each(dialects)("forum JSON API on %s", (dialect) => {
     expect((await api(forum.url, "GET", "/api/threads/abc")).status).toBe(400);
   });
 
+  it("answers missing things with 404, anonymous writes with 401 and bad input with 400", async () => {
+    expect((await api(forum.url, "GET", "/api/categories/help")).json).toMatchObject({
+      slug: "help",
+      name: "Help",
+    });
+    expect((await api(forum.url, "GET", "/api/categories/nope")).status).toBe(404);
+    expect((await api(forum.url, "GET", "/api/categories/nope/threads")).status).toBe(404);
+    expect((await api(forum.url, "GET", "/api/threads/999999")).status).toBe(404);
+    expect((await api(forum.url, "GET", "/api/threads/999999/posts")).status).toBe(404);
+    expect((await api(forum.url, "GET", "/api/posts/999999")).status).toBe(404);
+    expect(
+      (await api(forum.url, "PATCH", "/api/posts/999999", { token: ada, body: { body: "x" } }))
+        .status,
+    ).toBe(404);
+    expect((await api(forum.url, "DELETE", "/api/posts/999999", { token: ada })).status).toBe(404);
+    expect((await api(forum.url, "PATCH", "/api/posts/1", { body: { body: "x" } })).status).toBe(
+      401,
+    );
+    expect((await api(forum.url, "DELETE", "/api/posts/1")).status).toBe(401);
+    expect(
+      (await api(forum.url, "POST", "/api/threads/1/posts", { body: { body: "x" } })).status,
+    ).toBe(401);
+    const badThread = await api(forum.url, "POST", "/api/categories/general/threads", {
+      token: ada,
+      body: { title: "x" },
+    });
+    expect(badThread.status).toBe(400);
+    expect(badThread.json.errors.map((e: { pointer: string }) => e.pointer).sort()).toEqual([
+      "/body/body",
+      "/body/title",
+    ]);
+    const tooBig = await api(forum.url, "GET", "/api/threads?size=1000");
+    expect(tooBig.status).toBe(400);
+    expect(tooBig.json.errors[0].pointer).toBe("/query/size");
+    expect((await api(forum.url, "GET", "/api/threads?page=0")).status).toBe(400);
+  });
+
   it("counts every one of many concurrent replies to one thread", async () => {
     const made = await api(forum.url, "POST", "/api/categories/general/threads", {
       token: ada,

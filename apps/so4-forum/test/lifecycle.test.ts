@@ -4,7 +4,43 @@ import { dialects, type RunningForum, startForum } from "./support/forum.ts";
 
 describe.each(dialects)("startup on %s", (dialect) => {
   let forum: RunningForum | undefined;
-  afterAll(() => forum?.close());
+  let migrating: RunningForum | undefined;
+  afterAll(async () => {
+    await forum?.close();
+    await migrating?.close();
+  });
+
+  it("answers 503 with the state while migrating", async () => {
+    let release!: () => void;
+    const gate = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    let entered!: () => void;
+    const inTask = new Promise<void>((resolve) => {
+      entered = resolve;
+    });
+    migrating = await startForum(dialect, {
+      waitUntilRunning: false,
+      waitFor: "Migrating",
+      beforeStart: (app) =>
+        app.host.addStartupTask(
+          "Migrating",
+          async () => {
+            entered();
+            await gate;
+          },
+          "held migration",
+        ),
+    });
+    await inTask;
+    const page = await fetch(new URL("/c/general", migrating.url));
+    expect(page.status).toBe(503);
+    expect(await page.json()).toMatchObject({ state: "Migrating" });
+    expect((await fetch(new URL("/health/ready", migrating.url))).status).toBe(503);
+    release();
+    await migrating.app.host.waitFor("Running");
+    expect((await fetch(new URL("/c/general", migrating.url))).status).toBe(200);
+  });
 
   it("answers 503 while seeding, tells readiness, and serves once Running", async () => {
     let release!: () => void;

@@ -57,12 +57,17 @@ describe.each(dialects)("forum pages on %s", (dialect) => {
 
   it("answers unknown threads, categories and malformed ids with 404 pages", async () => {
     const client = new BrowserClient(forum.url);
-    for (const path of ["/t/999999", "/t/abc", "/c/no-such-category", "/p/999999/edit"]) {
+    for (const path of ["/t/999999", "/t/abc", "/t/0", "/c/no-such-category"]) {
       const page = await client.get(path);
-      if (path.startsWith("/p/")) continue; // needs login, covered below
       expect(page.status, path).toBe(404);
       expect(page.body).toContain("404 ·");
     }
+    await client.login("ada@example.com", DEMO_PASSWORD);
+    for (const path of ["/p/999999/edit", "/p/abc/edit"]) {
+      const page = await client.get(path);
+      expect(page.status, path).toBe(404);
+    }
+    expect((await client.post("/p/999999/delete", {})).status).toBe(404);
   });
 
   it("registers, shows the user as signed in, logs out and logs in again", async () => {
@@ -230,6 +235,59 @@ describe.each(dialects)("forum pages on %s", (dialect) => {
     const gone = await author.post(`/p/${firstPost}/delete`, {});
     expect(gone.location).toBe("/c/general");
     expect((await author.get(`/t/${id}`)).status).toBe(404);
+  });
+
+  it("shows the reply form on the last page only, and sends a reply that opens a new page there", async () => {
+    const client = new BrowserClient(forum.url);
+    await client.login("grace@example.com", DEMO_PASSWORD);
+    const showcase = await client.get("/c/showcase");
+    const long = Number(/href="\/t\/(\d+)"><strong>A long thread/.exec(showcase.body)?.[1]);
+    const first = await client.get(`/t/${long}`);
+    expect(first.body).not.toContain('<form id="reply"');
+    expect(first.body).toContain("Go to the last page</a> to reply.");
+    const last = await client.get(`/t/${long}?page=3`);
+    expect(last.body).toContain('<input type="hidden" name="page" value="3">');
+
+    // A thread whose only page is full: the next reply opens page 2, so htmx is sent there.
+    await client.get("/c/help/new");
+    const made = await client.post("/c/help/threads", {
+      title: `Full page on ${dialect}`,
+      body: "1",
+    });
+    const id = threadIdFrom(made.location);
+    for (let i = 2; i <= 20; i++) await client.post(`/t/${id}/replies`, { body: String(i) });
+    const full = await client.get(`/t/${id}`);
+    expect(postIds(full.body)).toHaveLength(20);
+    const opening = await client.post(
+      `/t/${id}/replies`,
+      { body: "21", page: "1" },
+      { htmx: true },
+    );
+    expect(opening.status).toBe(200);
+    expect(opening.headers.get("hx-redirect")).toMatch(new RegExp(`^/t/${id}\\?page=2#post-\\d+$`));
+    const inPlace = await client.post(
+      `/t/${id}/replies`,
+      { body: "22", page: "2" },
+      { htmx: true },
+    );
+    expect(inPlace.headers.get("hx-redirect")).toBeNull();
+    expect(inPlace.body).toContain('<div class="post">22</div>');
+  });
+
+  it("pages through a category's threads", async () => {
+    const client = new BrowserClient(forum.url);
+    await client.login("linus@example.com", DEMO_PASSWORD);
+    for (let i = 1; i <= 21; i++) {
+      await client.get("/c/announcements/new");
+      await client.post("/c/announcements/threads", { title: `Release notes ${i}`, body: "Notes" });
+    }
+    const first = await client.get("/c/announcements");
+    expect(first.body).toContain("Page 1 of 2");
+    expect(first.body).toContain("Release notes 21");
+    const second = await client.get("/c/announcements?page=2");
+    expect(second.body).toContain("Page 2 of 2");
+    expect(second.body).toContain("Welcome to the so4 forum");
+    expect(second.body).not.toContain("Release notes 21<");
   });
 
   it("refuses form posts without the CSRF token, with a wrong one, or from another origin", async () => {

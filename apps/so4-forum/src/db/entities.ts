@@ -46,7 +46,8 @@ const posts = defineEntity(
       .index(),
     body: col.text(),
     createdAt: col.timestamp().defaultNow(),
-    updatedAt: col.timestamp().nullable(),
+    // Read as @dext/nullable's Nullable<Date>: views match on it instead of checking null.
+    updatedAt: col.timestamp().asNullable(),
     version: col.int().version(),
   },
   { indexes: [{ columns: ["threadId", "id"] }] },

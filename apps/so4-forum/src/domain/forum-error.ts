@@ -1,12 +1,11 @@
 /** What can go wrong in a forum operation, with the HTTP status it maps to. */
-export type ForumErrorKind = "not-found" | "forbidden" | "unauthenticated" | "conflict" | "invalid";
+export type ForumErrorKind = "not-found" | "forbidden" | "unauthenticated" | "conflict";
 
 const statusOf: Record<ForumErrorKind, number> = {
   "not-found": 404,
   forbidden: 403,
   unauthenticated: 401,
   conflict: 409,
-  invalid: 422,
 };
 
 /** A domain failure the pages render as an error page and the API as problem+json. */

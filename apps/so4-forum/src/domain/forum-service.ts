@@ -1,4 +1,5 @@
 import type { ReadonlyDate } from "@dext/immutable";
+import { Nullable } from "@dext/nullable";
 import { and } from "@dext/orm";
 import { Category, ForumDb, Post, Thread, User } from "../db/entities.ts";
 import type { CategoryView, PostView, ThreadSummaryView } from "../views/pages.ts";
@@ -209,7 +210,7 @@ export class ForumService {
         authorId: actor.id,
         authorName: actor.name,
         createdAt: now,
-        updatedAt: null,
+        updatedAt: Nullable.none<ReadonlyDate>(),
       };
     });
   }
@@ -221,7 +222,7 @@ export class ForumService {
       throw new ForumError("forbidden", "Not your post", "Only the author of a post can edit it.");
     }
     post.body = body;
-    post.updatedAt = new Date();
+    post.updatedAt = Nullable.of(new Date());
     await this.#db.saveChanges();
     return { ...post, authorName: actor.name };
   }

@@ -169,14 +169,17 @@ export function pageRoutes(r: RouteGroup, settings: ForumSettings): void {
         const forum = ctx.resolve(ForumService);
         const threadId = toId(params.id);
         const form = readForm(ctx, postForm);
+        const formPage = toPage((ctx.raw.request.body as { page?: string } | undefined)?.page);
         if (!form.ok) {
           if (isHtmx(ctx))
             return html(
-              replyForm(viewerOf(ctx), threadId, form.errors, form.values.body ?? ""),
+              replyForm(viewerOf(ctx), threadId, form.errors, form.values.body ?? "", formPage),
               422,
             );
+          // Without htmx, show the thread's last page (where the form is) with the errors.
           const thread = await forum.thread(threadId);
-          const posts = await forum.posts(threadId, 1, settings.pageSize);
+          const lastPage = Math.max(1, Math.ceil(thread.postCount / settings.pageSize));
+          const posts = await forum.posts(threadId, lastPage, settings.pageSize);
           return html(
             threadPage(viewerOf(ctx), thread, posts.items, posts, {
               errors: form.errors,
@@ -186,8 +189,12 @@ export function pageRoutes(r: RouteGroup, settings: ForumSettings): void {
           );
         }
         const post = await forum.reply(actor, threadId, form.value.body);
-        if (isHtmx(ctx)) return html(replyAdded(viewerOf(ctx), threadId, post));
         const page = await forum.pageOfPost(threadId, post.id, settings.pageSize);
+        if (isHtmx(ctx)) {
+          // On the page the form was on, append in place; a reply that opens a new page goes there.
+          if (page === formPage) return html(replyAdded(viewerOf(ctx), threadId, post, page));
+          return html("").header("hx-redirect", `/t/${threadId}?page=${page}#post-${post.id}`);
+        }
         return redirect(`/t/${threadId}?page=${page}#post-${post.id}`, 303);
       } catch (error) {
         return renderFailure(ctx, error);

@@ -1,4 +1,5 @@
 import type { ReadonlyDate } from "@dext/immutable";
+import type { Nullable } from "@dext/nullable";
 import { html, type SafeHtml } from "./html.ts";
 import { csrfField, layout, type Viewer } from "./layout.ts";
 
@@ -25,7 +26,7 @@ export interface PostView {
   readonly authorId: number;
   readonly authorName: string;
   readonly createdAt: ReadonlyDate;
-  readonly updatedAt: ReadonlyDate | null;
+  readonly updatedAt: Nullable<ReadonlyDate>;
 }
 
 export interface PageView {
@@ -96,7 +97,7 @@ ${pagination(p, href, "#threads")}
 export function postItem(viewer: Viewer, post: PostView): SafeHtml {
   const mine = viewer.user?.id === post.authorId;
   return html`<li class="card" id="post-${post.id}">
-  <div class="post-meta"><span><strong>${post.authorName}</strong> <span class="muted">${when(post.createdAt)}${post.updatedAt ? html` · edited ${when(post.updatedAt)}` : ""}</span></span>
+  <div class="post-meta"><span><strong>${post.authorName}</strong> <span class="muted">${when(post.createdAt)}${post.updatedAt.match({ some: (d) => html` · edited ${when(d)}`, none: () => "" })}</span></span>
   ${
     mine
       ? html`<span class="actions"><a href="/p/${post.id}/edit">Edit</a>
@@ -107,17 +108,23 @@ export function postItem(viewer: Viewer, post: PostView): SafeHtml {
 </li>`;
 }
 
+/**
+ * The reply form, shown on the thread's last page (where a reply appears); `page` tells the
+ * server which page the form is on, so a reply that starts a new page is shown there.
+ */
 export function replyForm(
   viewer: Viewer,
   threadId: number,
   errors: readonly string[] = [],
   body = "",
+  page = 1,
 ): SafeHtml {
   if (!viewer.user)
     return html`<p class="muted" id="reply"><a href="/login">Log in</a> to reply.</p>`;
   return html`<form id="reply" class="stack card" method="post" action="/t/${threadId}/replies"
     hx-post="/t/${threadId}/replies" hx-target="#reply" hx-swap="outerHTML">
   ${csrfField(viewer)}
+  <input type="hidden" name="page" value="${page}">
   ${errors.length > 0 ? html`<ul class="errors">${errors.map((e) => html`<li>${e}</li>`)}</ul>` : ""}
   <label>Your reply <textarea name="body" required maxlength="10000">${body}</textarea></label>
   <div><button type="submit">Reply</button></div>
@@ -143,13 +150,22 @@ ${posts.map((post) => postItem(viewer, post))}
 </ol>
 ${pagination(p, href, "#posts")}
 </section>
-${replyForm(viewer, thread.id, reply.errors, reply.body)}`,
+${
+  p.page >= pageCount(p)
+    ? replyForm(viewer, thread.id, reply.errors, reply.body, p.page)
+    : html`<p class="muted" id="reply"><a href="${href(pageCount(p))}">Go to the last page</a> to reply.</p>`
+}`,
   );
 }
 
 /** What a successful htmx reply returns: the new post appended to the list, and a fresh form. */
-export function replyAdded(viewer: Viewer, threadId: number, post: PostView): SafeHtml {
-  return html`${replyForm(viewer, threadId)}
+export function replyAdded(
+  viewer: Viewer,
+  threadId: number,
+  post: PostView,
+  page: number,
+): SafeHtml {
+  return html`${replyForm(viewer, threadId, [], "", page)}
 <ol hx-swap-oob="beforeend:#post-list">${postItem(viewer, post)}</ol>`;
 }
 

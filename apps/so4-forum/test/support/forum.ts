@@ -22,7 +22,14 @@ export interface RunningForum {
  */
 export async function startForum(
   dialect: Dialect,
-  options: { readonly seeders?: readonly Seeder[]; readonly waitUntilRunning?: boolean } = {},
+  options: {
+    readonly seeders?: readonly Seeder[];
+    readonly waitUntilRunning?: boolean;
+    /** Runs before the host starts (to add startup tasks). */
+    readonly beforeStart?: (app: WebApp) => void;
+    /** The state to wait for when not waiting until Running (default Seeding). */
+    readonly waitFor?: "Migrating" | "Seeding";
+  } = {},
 ): Promise<RunningForum> {
   const dataDir = mkdtempSync(join(tmpdir(), "so4-forum-"));
   const pg = dialect === "postgres" ? await createTestDatabase("forum") : undefined;
@@ -34,9 +41,10 @@ export async function startForum(
     ...(pg ? { databaseUrl: pg.url } : {}),
     ...(options.seeders ? { seeders: options.seeders } : {}),
   });
+  options.beforeStart?.(app);
   const started = app.start({ listen: true });
   if (options.waitUntilRunning !== false) await started;
-  else await app.host.waitFor("Seeding");
+  else await app.host.waitFor(options.waitFor ?? "Seeding");
   return {
     app,
     url: app.url,
