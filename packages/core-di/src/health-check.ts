@@ -22,6 +22,7 @@ export interface HealthCheckResult {
 export interface HealthCheck {
   readonly name: string;
   /** Resolves when healthy; rejects (or throws) with the reason when not. */
+  // biome-ignore lint/suspicious/noConfusingVoidType: lets `async check() { await ping(); }` implement it.
   check(signal: AbortSignal): Promise<HealthCheckResult | undefined | void>;
 }
 
