@@ -3,10 +3,12 @@ import { addRoutes, html, problem } from "@dext/web";
 import { AuthService } from "./auth/auth-service.ts";
 import { ForumDb } from "./db/entities.ts";
 import { ForumService } from "./domain/forum-service.ts";
+import { accountRoutes } from "./http/account-routes.ts";
 import { apiRoutes } from "./http/api-routes.ts";
 import { assetRoutes } from "./http/asset-routes.ts";
 import { ViewerKey } from "./http/keys.ts";
 import { pageRoutes } from "./http/page-routes.ts";
+import { postRoutes } from "./http/post-routes.ts";
 import { csrfMiddleware, sessionMiddleware } from "./http/session-middleware.ts";
 import { type ForumSettings, ForumSettingsToken } from "./settings.ts";
 import { errorPage } from "./views/pages.ts";
@@ -40,6 +42,8 @@ export function forumModule(settings: ForumSettings) {
             ),
           );
           pageRoutes(pages, settings);
+          postRoutes(pages, settings);
+          accountRoutes(pages, settings);
         });
         r.group("/api", (api) => {
           api.use(sessionMiddleware(settings));

@@ -30,6 +30,17 @@ export interface ThreadView {
 
 const offset = (page: number, size: number): number => (page - 1) * size;
 
+/** Only a post's author may change it. */
+function mustOwn(actor: Actor, authorId: number, action: "edit" | "delete"): void {
+  if (authorId !== actor.id) {
+    throw new ForumError(
+      "forbidden",
+      "Not your post",
+      `Only the author of a post can ${action} it.`,
+    );
+  }
+}
+
 /** Reading and writing the forum: categories, threads and posts, with authorship rules. */
 export class ForumService {
   static readonly inject = [ForumDb] as const;
@@ -154,6 +165,17 @@ export class ForumService {
     return p;
   }
 
+  /** A post the actor wrote (to edit or delete); someone else's is `forbidden`. */
+  async ownPost(
+    actor: Actor,
+    id: number,
+    action: "edit" | "delete",
+  ): Promise<PostView & { readonly threadId: number }> {
+    const post = await this.post(id);
+    mustOwn(actor, post.authorId, action);
+    return post;
+  }
+
   /** The page (of `size` posts, oldest first) a post is on. */
   async pageOfPost(threadId: number, postId: number, size: number): Promise<number> {
     const upTo = await this.#db
@@ -218,9 +240,7 @@ export class ForumService {
   async editPost(actor: Actor, postId: number, body: string): Promise<PostView> {
     const post = await this.#db.find(Post, postId, { tracked: true });
     if (!post) throw new ForumError("not-found", "No such post", `Post ${postId} does not exist.`);
-    if (post.authorId !== actor.id) {
-      throw new ForumError("forbidden", "Not your post", "Only the author of a post can edit it.");
-    }
+    mustOwn(actor, post.authorId, "edit");
     post.body = body;
     post.updatedAt = Nullable.of(new Date());
     await this.#db.saveChanges();
@@ -236,13 +256,7 @@ export class ForumService {
       const post = await tx.find(Post, postId, { tracked: true });
       if (!post)
         throw new ForumError("not-found", "No such post", `Post ${postId} does not exist.`);
-      if (post.authorId !== actor.id) {
-        throw new ForumError(
-          "forbidden",
-          "Not your post",
-          "Only the author of a post can delete it.",
-        );
-      }
+      mustOwn(actor, post.authorId, "delete");
       const thread = await tx.find(Thread, post.threadId, { tracked: true });
       const category = await tx.find(Category, thread!.categoryId);
       const first = await tx
