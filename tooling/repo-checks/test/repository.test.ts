@@ -13,7 +13,9 @@ const publishable = readdirSync(join(root, "packages")).map((dir) => ({
 const workspaceNames = new Set(publishable.map((p) => p.manifest.name as string));
 
 describe("changesets", () => {
-  const files = readdirSync(join(root, ".changeset")).filter((f) => f.endsWith(".md") && f !== "README.md");
+  const files = readdirSync(join(root, ".changeset")).filter(
+    (f) => f.endsWith(".md") && f !== "README.md",
+  );
 
   it.each(files)("%s parses and names workspace packages", (file) => {
     const text = readFileSync(join(root, ".changeset", file), "utf8");
