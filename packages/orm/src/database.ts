@@ -54,7 +54,10 @@ export interface Database extends AsyncDisposable {
   /** Kysely over the pool, for anything the entity API does not cover (DDL, reports). */
   readonly kysely: Kysely<any>;
   stats(): PoolStats;
-  /** Runs `select 1` through the pool: the readiness check. */
+  /**
+   * Runs `select 1` through the pool: the readiness check. On SQLite it runs on a reader
+   * connection, so it answers while a migration holds the writer.
+   */
   ping(signal?: AbortSignal): Promise<PingResult>;
   /** Calls `listener` after every statement (SQL without values, rows, duration, error). */
   onQuery(listener: (event: QueryEvent) => void): () => void;
@@ -124,7 +127,9 @@ export class DatabaseImpl implements Database {
     const start = performance.now();
     const s = this.session(false, signal, `health check of database "${this.name}"`);
     try {
-      await s.query("select 1", [], "other", true);
+      // A read: on SQLite it runs on a reader, so readiness answers while a migration or a
+      // long transaction holds the single writer (PostgreSQL pings on a primary connection).
+      await s.query("select 1", [], "select", true);
     } finally {
       await s.dispose();
     }

@@ -1,6 +1,13 @@
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type Database, DbContext, isOrmError, type OrmError } from "../src/index.ts";
+import {
+  createMigrator,
+  type Database,
+  DbContext,
+  defineMigration,
+  isOrmError,
+  type OrmError,
+} from "../src/index.ts";
 import { dialects, openTestDb, type TestDb } from "./support/databases.ts";
 import { User } from "./support/model.ts";
 
@@ -189,6 +196,39 @@ describe.each(dialects)("connection pool (%s)", (dialect) => {
     const r = await t.database.ping();
     expect(r.latencyMs).toBeGreaterThanOrEqual(0);
     expect(r.stats.inUse).toBe(0);
+  });
+
+  it("ping() answers while a migration holds the writer (regression: readiness waited for the writer)", async () => {
+    const db = t.open({ acquireTimeoutMs: 1000 });
+    let entered!: () => void;
+    const inside = new Promise<void>((resolve) => {
+      entered = resolve;
+    });
+    let release!: () => void;
+    const gate = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    const migrator = createMigrator(db, {
+      table: "ping_migrations",
+      migrations: [
+        defineMigration({
+          name: "0001_hold_the_writer",
+          up: async () => {
+            entered();
+            await gate; // the migration's transaction stays open until the test lets it go
+          },
+        }),
+      ],
+    });
+    const migrating = migrator.up();
+    await inside;
+    const r = await db.ping();
+    // The migrator's connection is the one in use; the ping did not wait for it.
+    expect(r.stats.inUse).toBe(1);
+    if (dialect === "sqlite") expect(r.stats.roles).toMatchObject({ writer: { inUse: 1 } });
+    release();
+    expect(await migrating).toMatchObject([{ name: "0001_hold_the_writer", status: "applied" }]);
+    await db.close();
   });
 });
 
