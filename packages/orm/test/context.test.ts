@@ -380,13 +380,14 @@ describe.each(dialects)("DbContext (%s)", (dialect) => {
   });
 
   describe("streaming", () => {
+    beforeAll(async () => {
+      await using db = new AppDb(t.database);
+      for (let i = 0; i < 1000; i++)
+        db.add(User, { email: `stream${i}-${email()}`, name: "streamed" });
+      await db.saveChanges();
+    });
+
     it("streams a large result in batches without loading it all", async () => {
-      {
-        await using db = new AppDb(t.database);
-        for (let i = 0; i < 1000; i++)
-          db.add(User, { email: `stream${i}-${email()}`, name: "streamed" });
-        await db.saveChanges();
-      }
       await using db = new AppDb(t.database);
       let count = 0;
       let frozen = true;
@@ -405,6 +406,50 @@ describe.each(dialects)("DbContext (%s)", (dialect) => {
       expect(count).toBe(1000);
       expect(frozen).toBe(true);
       expect(t.database.stats().inUse).toBeLessThanOrEqual(1);
+      // One onQuery event for the whole stream, after its last row: 1000 rows in 16 fetches.
+      const streamed = events.filter((e) => e.batches !== undefined);
+      expect(streamed).toEqual([
+        expect.objectContaining({ operation: "select", rows: 1000, batches: 16, error: undefined }),
+      ]);
+    });
+
+    it("rows arrive before the whole result is read: breaking out early fetched one batch", async () => {
+      await using db = new AppDb(t.database);
+      const total = await db.from(User).where(User.name.eq("streamed")).count();
+      expect(total).toBe(1000);
+      events = [];
+      let seen = 0;
+      for await (const _ of db
+        .from(User)
+        .where(User.name.eq("streamed"))
+        .orderBy(User.id)
+        .stream({ batchSize: 64 })) {
+        // The stream is still open: its event comes when the cursor closes.
+        expect(events.filter((e) => e.batches !== undefined)).toEqual([]);
+        if (++seen === 10) break;
+      }
+      // Only the first batch of 64 rows was ever read from the database, not the 1000.
+      expect(events.filter((e) => e.batches !== undefined)).toEqual([
+        expect.objectContaining({ rows: 64, batches: 1 }),
+      ]);
+    });
+
+    it("Kysely's stream() runs through the same cursor and is measured too", async () => {
+      await using db = new AppDb(t.database);
+      events = [];
+      let n = 0;
+      for await (const row of db.kysely
+        .selectFrom("users")
+        .select(["id", "name"])
+        .where("name", "=", "streamed")
+        .stream(100)) {
+        expect(row.name).toBe("streamed");
+        n++;
+      }
+      expect(n).toBe(1000);
+      expect(events.filter((e) => e.batches !== undefined)).toEqual([
+        expect.objectContaining({ operation: "select", rows: 1000, batches: 10 }),
+      ]);
     });
 
     it("breaking out of a stream returns its connection", async () => {

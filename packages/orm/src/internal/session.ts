@@ -319,16 +319,23 @@ export class Session {
     const it = conn.cursor(sql, params, arrays, batchSize);
     this.#streams ??= new Set();
     this.#streams.add(it);
+    const inst = this.#host.instrumentation;
+    // Telemetry covers the cursor's whole life, not one statement: see Instrumentation.
+    const measure = inst.active ? inst.startStream(sql) : undefined;
     let broken = false;
+    let failure: unknown;
     try {
       for (;;) {
         let n: IteratorResult<unknown[], void>;
+        const start = measure === undefined ? 0 : performance.now();
         try {
           n = await it.next();
         } catch (error) {
           broken = conn.broken;
-          throw translateError(error, conn.dialect, `stream on ${this.#what}`, sql);
+          failure = translateError(error, conn.dialect, `stream on ${this.#what}`, sql);
+          throw failure;
         }
+        measure?.fetched(n.done ? 0 : n.value.length, performance.now() - start);
         if (n.done) return;
         yield n.value;
       }
@@ -336,19 +343,7 @@ export class Session {
       this.#streams?.delete(it);
       await it.return();
       if (own) this.#pool.releaseDriver(conn, broken || conn.broken);
-    }
-  }
-
-  /** Runs `fn` with the connection writes go to (the transaction's, when one is open). */
-  async withWriteConnection<R>(fn: (c: DriverConnection) => R | Promise<R>): Promise<R> {
-    this.assertUsable();
-    if (this.#tx !== undefined) return fn(this.#tx);
-    if (!this.#pool.perStatementReads) return fn(await this.#acquireHeld());
-    const c = await this.#pool.acquireDriver("write", this.#signal, this.#host.acquireTimeoutMs);
-    try {
-      return await fn(c);
-    } finally {
-      this.#pool.releaseDriver(c, c.broken);
+      measure?.end(failure);
     }
   }
 
