@@ -154,6 +154,48 @@ describe.each(dialects)("DbContext (%s)", (dialect) => {
       expect(await db.find(User, id)).toBeUndefined();
     });
 
+    it("deleting a self-referencing parent and its child in one save deletes the child first (regression: false ORM_CONCURRENCY_CONFLICT)", async () => {
+      const id = await seedUser("Thread starter");
+      let rootId: number;
+      let replyId: number;
+      {
+        await using db = new AppDb(t.database);
+        const post = db.add(Post, { authorId: id, title: "Self-references" });
+        const root = db.add(Comment, { post, text: "root" } as never);
+        const reply = db.add(Comment, { post, parent: root, text: "reply" } as never);
+        const nested = db.add(Comment, {
+          post,
+          parent: reply,
+          text: "reply to the reply",
+        } as never);
+        await db.saveChanges();
+        rootId = root.id;
+        replyId = reply.id;
+        expect(nested.parentId).toBe(reply.id);
+      }
+      await using db = new AppDb(t.database);
+      const comments = await db
+        .from(Comment)
+        .tracked()
+        .where(Comment.id.gte(rootId))
+        .where(Comment.id.lte(replyId + 1))
+        .orderBy(Comment.id)
+        .all();
+      expect(comments.map((c) => c.text)).toEqual(["root", "reply", "reply to the reply"]);
+      // Parents first: deleting "root" first would cascade to the replies, and their own
+      // deletes would then find no row.
+      for (const c of comments) db.remove(c);
+      events = [];
+      expect(await db.saveChanges()).toEqual({ inserted: 0, updated: 0, deleted: 3 });
+      expect(events.filter((e) => e.operation === "delete")).toHaveLength(3);
+      expect(
+        await db
+          .from(Comment)
+          .where(Comment.id.in([rootId, replyId]))
+          .count(),
+      ).toBe(0);
+    });
+
     it("removing an added entity simply forgets it", async () => {
       await using db = new AppDb(t.database);
       const u = db.add(User, { email: email(), name: "gone" });

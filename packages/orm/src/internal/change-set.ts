@@ -44,6 +44,72 @@ export function tableOrder(metas: Iterable<EntityMeta>): Map<EntityMeta, number>
   return order;
 }
 
+/** The foreign-key columns of an entity and the column each references (cached). */
+function foreignKeys(meta: EntityMeta): readonly (readonly [ColumnMeta, ColumnMeta])[] {
+  let f = meta.cache.get("foreign-keys") as [ColumnMeta, ColumnMeta][] | undefined;
+  if (f === undefined) {
+    f = [];
+    for (const c of meta.columns) {
+      if (c.spec.references) f.push([c, c.spec.references.target().meta]);
+    }
+    meta.cache.set("foreign-keys", f);
+  }
+  return f;
+}
+
+/**
+ * Deleted entities in delete order: children before parents. Tables go in reverse foreign-key
+ * order; within that, a row that references another row being deleted (a reply and the comment
+ * it answers, in one table) goes first, so a cascade from the parent never removes it early and
+ * turns its own delete into a false `ORM_CONCURRENCY_CONFLICT`. References are read from the
+ * values as loaded (a row removed by key alone has none to read).
+ */
+export function deleteOrder(deleted: readonly Entry[], order: Map<EntityMeta, number>): Entry[] {
+  const byTable = [...deleted].sort((x, y) => order.get(y.meta)! - order.get(x.meta)!);
+  if (deleted.length < 2) return byTable;
+  // Rows by the value of each referenced column, built for the columns that are referenced.
+  const index = new Map<ColumnMeta, Map<unknown, Entry>>();
+  const rowsByValue = (column: ColumnMeta): Map<unknown, Entry> => {
+    let m = index.get(column);
+    if (m === undefined) {
+      m = new Map();
+      for (const e of deleted) {
+        const v = e.meta === column.entity ? e.original?.[column.position] : undefined;
+        if (v !== null && v !== undefined) m.set(v, e);
+      }
+      index.set(column, m);
+    }
+    return m;
+  };
+  const referencedBy = new Map<Entry, Entry[]>();
+  for (const d of deleted) {
+    for (const [column, target] of foreignKeys(d.meta)) {
+      const v = d.original?.[column.position];
+      if (v === null || v === undefined) continue;
+      const parent = rowsByValue(target).get(v);
+      if (parent === undefined || parent === d) continue;
+      const list = referencedBy.get(parent);
+      if (list === undefined) referencedBy.set(parent, [d]);
+      else list.push(d);
+    }
+  }
+  if (referencedBy.size === 0) return byTable;
+  const out: Entry[] = [];
+  const placed = new Set<Entry>();
+  const visiting = new Set<Entry>();
+  const place = (e: Entry): void => {
+    // A cycle of rows keeps the table order: the database then reports what it refuses.
+    if (placed.has(e) || visiting.has(e)) return;
+    visiting.add(e);
+    for (const child of referencedBy.get(e) ?? []) place(child);
+    visiting.delete(e);
+    placed.add(e);
+    out.push(e);
+  };
+  for (const e of byTable) place(e);
+  return out;
+}
+
 /** The many-to-one relations of an entity (what `fixUp` links), cached per relation count. */
 export function manyToOnes(meta: EntityMeta): readonly RelationMeta[] {
   const cached = meta.cache.get("many-to-one") as { n: number; list: RelationMeta[] } | undefined;

@@ -2,6 +2,7 @@ import { OrmError } from "../errors.ts";
 import type { ColumnMeta, EntityMeta } from "../schema/entity-meta.ts";
 import {
   conflict,
+  deleteOrder,
   detectChanges,
   fixUp,
   insertOrder,
@@ -200,8 +201,7 @@ export async function saveChanges(core: ContextCore, insertBatchSize: number): P
       if (r.affected === 0) throw conflict(meta, meta.keyOf(entry.obj), version, "updating");
     }
 
-    const children = [...deleted].sort((x, y) => order.get(y.meta)! - order.get(x.meta)!);
-    for (const entry of children) {
+    for (const entry of deleteOrder(deleted, order)) {
       const meta = entry.meta;
       const shape = compileDelete(compiler, shapes, meta);
       const params: unknown[] = [];
