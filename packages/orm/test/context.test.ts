@@ -1,5 +1,6 @@
+import Sqlite from "better-sqlite3";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { DbContext, type QueryEvent, ReadOnlyDbContext } from "../src/index.ts";
+import { DbContext, type QueryEvent, ReadOnlyDbContext, sql } from "../src/index.ts";
 import { dialects, openTestDb, type TestDb } from "./support/databases.ts";
 import { Comment, Post, User } from "./support/model.ts";
 
@@ -374,16 +375,74 @@ describe.each(dialects)("DbContext (%s)", (dialect) => {
       });
     });
 
-    it("takes an isolation level", async () => {
+    it("takes an isolation level: the transaction runs at that level", async () => {
       await using db = new AppDb(t.database);
-      await db.transaction(async (tx) => tx.from(User).count(), { isolationLevel: "serializable" });
-      const begin = events.find((e) => e.operation === "transaction")!;
-      expect(begin.sql).toBe(
-        dialect === "postgres" ? "begin isolation level serializable" : "begin immediate",
-      );
+      if (dialect === "postgres") {
+        const setting = async (tx: AppDb, name: string) =>
+          (
+            await sql<Record<string, string>>`select current_setting(${name}) as v`.execute(
+              tx.kysely,
+            )
+          ).rows[0]!.v;
+        for (const level of ["read committed", "repeatable read", "serializable"] as const) {
+          const effective = await db.transaction((tx) => setting(tx, "transaction_isolation"), {
+            isolationLevel: level,
+          });
+          expect(effective).toBe(level);
+        }
+        expect(await db.transaction((tx) => setting(tx, "transaction_isolation"))).toBe(
+          "read committed",
+        );
+        const readOnly = await db.transaction((tx) => setting(tx, "transaction_read_only"), {
+          accessMode: "read only",
+        });
+        expect(readOnly).toBe("on");
+      } else {
+        // SQLite transactions are serializable whatever is asked; a writing one holds the write
+        // lock from its first statement, so another connection cannot start writing meanwhile.
+        const other = new Sqlite((t.options as { filename: string }).filename, { timeout: 0 });
+        try {
+          await db.transaction(
+            async (tx) => {
+              await tx.from(User).count();
+              expect(() => other.exec("begin immediate")).toThrow(/database is locked/);
+            },
+            { isolationLevel: "serializable" },
+          );
+          other.exec("begin immediate");
+          other.exec("rollback");
+        } finally {
+          other.close();
+        }
+      }
       await expect(
         db.transaction(async () => 1, { isolationLevel: "chaos" as never }),
       ).rejects.toEqual(code("ORM_INVALID_QUERY"));
+    });
+
+    it("a nested transaction cannot set its own isolation level or access mode: ORM_TRANSACTION_STATE", async () => {
+      await using db = new AppDb(t.database);
+      let ran = false;
+      await db.transaction(async (tx) => {
+        const error = await tx
+          .transaction(
+            async () => {
+              ran = true;
+            },
+            { isolationLevel: "serializable" },
+          )
+          .catch((e: unknown) => e);
+        expect(error).toEqual(code("ORM_TRANSACTION_STATE"));
+        expect((error as Error).message).toMatch(
+          /nested transaction is a savepoint .* cannot set isolationLevel "serializable"/,
+        );
+        await expect(tx.transaction(async () => {}, { accessMode: "read only" })).rejects.toEqual(
+          code("ORM_TRANSACTION_STATE"),
+        );
+        // Without options, nesting is a savepoint as before, and the outer transaction goes on.
+        expect(await tx.transaction(async (inner) => inner.from(User).count())).toBeGreaterThan(0);
+      });
+      expect(ran).toBe(false);
     });
 
     it("db.kysely runs inside the context's transaction", async () => {

@@ -190,6 +190,18 @@ export class Session {
   async begin(options: TransactionOptions = {}): Promise<void> {
     this.assertUsable();
     if (this.#txDepth > 0) {
+      if (options.isolationLevel !== undefined || options.accessMode !== undefined) {
+        // A savepoint cannot change either: ignoring them would run the inner work with the
+        // outer transaction's guarantees while the caller believes otherwise.
+        const given = [
+          options.isolationLevel !== undefined ? `isolationLevel "${options.isolationLevel}"` : "",
+          options.accessMode !== undefined ? `accessMode "${options.accessMode}"` : "",
+        ].filter((x) => x !== "");
+        throw new OrmError(
+          "ORM_TRANSACTION_STATE",
+          `${this.#what}: a nested transaction is a savepoint of the open one and cannot set ${given.join(" or ")}; pass the options to the outermost transaction(), or run this work in its own context`,
+        );
+      }
       const c = this.#tx!;
       if (c.cursorOpen) throw this.#busy();
       await this.#exec(c, `savepoint dext_sp_${this.#txDepth}`);
