@@ -85,6 +85,77 @@ describe.each(dialects)("DbContext (%s)", (dialect) => {
       expect(t1).not.toBe(a);
     });
 
+    async function seedAuthor(titles: readonly string[]): Promise<number> {
+      await using db = new AppDb(t.database);
+      const author = db.add(User, { email: email(), name: "Author" });
+      for (const title of titles) db.add(Post, { author, title } as never);
+      await db.saveChanges();
+      return author.id;
+    }
+
+    it("find, then include: the include query returns the object find returned (regression: a fresh copy)", async () => {
+      const id = await seedAuthor(["one", "two"]);
+      await using db = new AppDb(t.database);
+      const found = (await db.find(User, id))!;
+      expect((found as { posts?: unknown }).posts).toBeUndefined();
+      const withPosts = (await db.from(User).include(User.posts).where(User.id.eq(id)).first())!;
+      expect(withPosts).toBe(found);
+      expect(withPosts.posts.map((p) => p.title).sort()).toEqual(["one", "two"]);
+      expect(Object.isFrozen(found)).toBe(true);
+      expect(Object.isFrozen(withPosts.posts)).toBe(true);
+      // The included rows are the identity map's objects too.
+      expect(await db.find(Post, withPosts.posts[0]!.id)).toBe(withPosts.posts[0]);
+      // It serialises with its relation, like any included row.
+      const json = JSON.stringify(found, (_, v) => (typeof v === "bigint" ? String(v) : v));
+      expect(JSON.parse(json).posts).toHaveLength(2);
+    });
+
+    it("include, then find: find returns the included object", async () => {
+      const id = await seedAuthor(["three"]);
+      await using db = new AppDb(t.database);
+      const [included] = await db.from(User).include(User.posts).where(User.id.eq(id)).all();
+      const found = await db.find(User, id);
+      expect(found).toBe(included);
+      const [plain] = await db.from(User).where(User.id.eq(id)).all();
+      expect(plain).toBe(included);
+      const post = await db.find(Post, included!.posts[0]!.id);
+      expect(post).toBe(included!.posts[0]);
+    });
+
+    it("nested includes land on the objects the context loaded before", async () => {
+      const id = await seedAuthor(["four"]);
+      await using db = new AppDb(t.database);
+      const post = (await db.from(Post).where(Post.authorId.eq(id)).first())!;
+      const user = (await db
+        .from(User)
+        .include(User.posts, Post.comments)
+        .where(User.id.eq(id))
+        .first())!;
+      expect(user.posts[0]).toBe(post);
+      expect((post as unknown as { comments: unknown }).comments).toEqual([]);
+      const withAuthor = (await db
+        .from(Post)
+        .include(Post.author)
+        .where(Post.id.eq(post.id))
+        .first())!;
+      expect(withAuthor).toBe(post);
+      expect(withAuthor.author).toBe(user);
+    });
+
+    it("a row this context writes (or a row pointing at it) is read afresh by the next include", async () => {
+      const id = await seedAuthor(["five"]);
+      await using db = new AppDb(t.database);
+      const before = (await db.from(User).include(User.posts).where(User.id.eq(id)).first())!;
+      expect(before.posts.map((p) => p.title)).toEqual(["five"]);
+      db.add(Post, { authorId: id, title: "six" });
+      await db.saveChanges();
+      const after = (await db.from(User).include(User.posts).where(User.id.eq(id)).first())!;
+      expect(after).not.toBe(before);
+      expect(after.posts.map((p) => p.title).sort()).toEqual(["five", "six"]);
+      // The snapshot read before is unchanged: it still shows what was loaded then.
+      expect(before.posts.map((p) => p.title)).toEqual(["five"]);
+    });
+
     it("two contexts never share an object", async () => {
       const id = await seedUser();
       await using one = new AppDb(t.database);

@@ -2,6 +2,7 @@ import { OrmError } from "../errors.ts";
 import type { ColumnMeta, EntityMeta } from "../schema/entity-meta.ts";
 import type { RelationMeta } from "../schema/relation.ts";
 import { type ContextCore, comparable, type Entry } from "./context-core.ts";
+import { foreignKeys } from "./foreign-keys.ts";
 
 type Obj = Record<string, unknown>;
 
@@ -42,19 +43,6 @@ export function tableOrder(metas: Iterable<EntityMeta>): Map<EntityMeta, number>
   };
   for (const m of metas) visit(m);
   return order;
-}
-
-/** The foreign-key columns of an entity and the column each references (cached). */
-function foreignKeys(meta: EntityMeta): readonly (readonly [ColumnMeta, ColumnMeta])[] {
-  let f = meta.cache.get("foreign-keys") as [ColumnMeta, ColumnMeta][] | undefined;
-  if (f === undefined) {
-    f = [];
-    for (const c of meta.columns) {
-      if (c.spec.references) f.push([c, c.spec.references.target().meta]);
-    }
-    meta.cache.set("foreign-keys", f);
-  }
-  return f;
 }
 
 /**
