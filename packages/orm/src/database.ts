@@ -39,6 +39,7 @@ export interface PingResult {
 /**
  * A configured database: its pool, a Kysely instance over that pool, query statistics hooks and
  * the compiled-query cache its contexts share. Contexts (`new MyDb(database)`) borrow from it.
+ * `DB` types `kysely` (see `KyselyDatabase`); it is `any` unless given.
  *
  * @example
  * ```ts
@@ -47,12 +48,12 @@ export interface PingResult {
  * await database.close();
  * ```
  */
-export interface Database extends AsyncDisposable {
+export interface Database<DB = any> extends AsyncDisposable {
   readonly name: string;
   readonly dialect: Dialect;
   readonly pool: ConnectionPool;
   /** Kysely over the pool, for anything the entity API does not cover (DDL, reports). */
-  readonly kysely: Kysely<any>;
+  readonly kysely: Kysely<DB>;
   stats(): PoolStats;
   /**
    * Runs `select 1` through the pool: the readiness check. On SQLite it runs on a reader
@@ -271,20 +272,22 @@ export function resolveOptions(
 }
 
 /**
- * Creates a database from options. Nothing connects until the first query (or `open()`).
+ * Creates a database from options. Nothing connects until the first query (or `open()`). The
+ * type argument types `database.kysely`: `createDatabase<KyselyDatabase<typeof entities>>(...)`.
  *
  * @example
  * ```ts
  * const database = createDatabase({ dialect: "postgres", url: process.env.DATABASE_URL, max: 20 });
  * const sqlite = createDatabase({ dialect: "sqlite", filename: "data/app.db", readers: 4 });
  * const traced = createDatabase(options, { telemetry: createTelemetry({ serviceName: "app" }) });
+ * const typed = createDatabase<KyselyDatabase<typeof entities>>(options);
  * ```
  */
-export function createDatabase(
+export function createDatabase<DB = any>(
   options: DatabaseOptions,
   services: DatabaseServices = {},
-): Database {
-  return new DatabaseImpl(resolveOptions(options), services);
+): Database<DB> {
+  return new DatabaseImpl(resolveOptions(options), services) as Database<DB>;
 }
 
 /** @internal The implementation behind a {@link Database}; throws for anything else. */
