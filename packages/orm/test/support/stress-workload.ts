@@ -54,7 +54,7 @@ export async function runRound(
             seen.add(u);
             for (const p of u.posts) seen.add(p);
           }
-          if (seed && !list.includes(seed)) {
+          if (seed && !(list as readonly object[]).includes(seed)) {
             throw new Error(`identity map broke in request ${i}: include() copied a found row`);
           }
           await db.transaction(async (tx) => {
