@@ -1,5 +1,7 @@
 // @dext/orm against the raw drivers and MikroORM v7, on SQLite and PostgreSQL, in one run.
 //   pnpm --filter @dext/orm bench            (BENCH_ROUNDS, BENCH_TIME_MS, BENCH_DB=sqlite|postgres)
+// Peers: `raw` (better-sqlite3 prepared statement; pg.Pool.query, unnamed), `raw-prepared`
+// (PostgreSQL: pg.Pool.query with named statements, like ours) and `mikro-orm`.
 import { join } from "node:path";
 import {
   type BenchLine,
@@ -97,6 +99,14 @@ interface Target {
     insert(rows: readonly { name: string; qty: number; note: string | null }[]): Promise<void>;
     clearItems(): Promise<void>;
   };
+  /**
+   * PostgreSQL only: the raw driver with named prepared statements (parsed once per connection),
+   * as ours uses, so the comparison is like for like. On SQLite `raw` is already prepared.
+   */
+  readonly rawPrepared?: {
+    pk(id: number): unknown;
+    list(after: number): unknown;
+  };
   readonly mikro: MikroSqlite | MikroPg;
   close(): Promise<void>;
 }
@@ -187,9 +197,17 @@ async function postgresTarget(): Promise<Target> {
     pool: { min: 0, max: 10 },
   });
   await seedMikro(mikro);
+  const pkSql = "select id, email, name, bio, version from users where id = $1";
+  const listSql =
+    "select id, email, name, bio, version from users where id > $1 order by id limit 100";
   return {
     db: "postgres",
     database,
+    rawPrepared: {
+      pk: (id) => pool.query({ name: "raw_pk", text: pkSql, values: [id] }).then((r) => r.rows[0]),
+      list: (after) =>
+        pool.query({ name: "raw_list", text: listSql, values: [after] }).then((r) => r.rows),
+    },
     raw: {
       pk: (id) =>
         pool
@@ -240,10 +258,11 @@ async function postgresTarget(): Promise<Target> {
 }
 
 async function run(target: Target): Promise<BenchLine[]> {
-  const { db, database, raw, mikro } = target;
+  const { db, database, raw, rawPrepared, mikro } = target;
   const lines: BenchLine[] = [];
   const ours = counter();
   const theirs = counter();
+  const prepared = counter();
   const m = counter();
   lines.push(
     ...(await compare({
@@ -258,6 +277,9 @@ async function run(target: Target): Promise<BenchLine[]> {
       ),
       baselines: {
         raw: timeSampler(() => raw.pk(theirs()), { timeMs }),
+        ...(rawPrepared
+          ? { "raw-prepared": timeSampler(() => rawPrepared.pk(prepared()), { timeMs }) }
+          : {}),
         "mikro-orm": timeSampler(() => mikro.em.fork().findOne(MikroUser, { id: m() }), { timeMs }),
       },
     })),
@@ -277,6 +299,9 @@ async function run(target: Target): Promise<BenchLine[]> {
       ),
       baselines: {
         raw: timeSampler(() => raw.list(after()), { timeMs }),
+        ...(rawPrepared
+          ? { "raw-prepared": timeSampler(() => rawPrepared.list(after()), { timeMs }) }
+          : {}),
         "mikro-orm": timeSampler(
           () =>
             mikro.em
@@ -335,7 +360,7 @@ if (!only) {
     timeMs,
     rows: ROWS,
     notes:
-      "raw SQLite is a better-sqlite3 prepared statement (synchronous); raw PostgreSQL is pg.Pool.query with unnamed statements; MikroORM v7 forks an EntityManager per operation.",
+      "raw SQLite is a better-sqlite3 prepared statement (synchronous); raw PostgreSQL is pg.Pool.query with unnamed statements, raw-prepared the same with named (prepared) statements as ours uses; MikroORM v7 forks an EntityManager per operation.",
   });
   console.log(`saved ${file}`);
 }

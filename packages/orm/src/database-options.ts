@@ -12,7 +12,7 @@ export interface CommonOptions {
   readonly slowQueryMs?: number | undefined;
   /** Compiled query shapes kept per database (default 5000). */
   readonly shapeCacheSize?: number | undefined;
-  /** Rows per INSERT statement when saving many new entities on PostgreSQL (default 1000). */
+  /** Rows per INSERT statement when saving many new entities, on both databases (default 1000). */
   readonly insertBatchSize?: number | undefined;
   /** How long `close()` waits for lent connections before closing them anyway, in ms (default 5000). */
   readonly drainTimeoutMs?: number | undefined;

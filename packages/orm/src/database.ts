@@ -39,6 +39,7 @@ export interface PingResult {
 /**
  * A configured database: its pool, a Kysely instance over that pool, query statistics hooks and
  * the compiled-query cache its contexts share. Contexts (`new MyDb(database)`) borrow from it.
+ * `DB` types `kysely` (see `KyselyDatabase`); it is `any` unless given.
  *
  * @example
  * ```ts
@@ -47,14 +48,17 @@ export interface PingResult {
  * await database.close();
  * ```
  */
-export interface Database extends AsyncDisposable {
+export interface Database<DB = any> extends AsyncDisposable {
   readonly name: string;
   readonly dialect: Dialect;
   readonly pool: ConnectionPool;
   /** Kysely over the pool, for anything the entity API does not cover (DDL, reports). */
-  readonly kysely: Kysely<any>;
+  readonly kysely: Kysely<DB>;
   stats(): PoolStats;
-  /** Runs `select 1` through the pool: the readiness check. */
+  /**
+   * Runs `select 1` through the pool: the readiness check. On SQLite it runs on a reader
+   * connection, so it answers while a migration holds the writer.
+   */
   ping(signal?: AbortSignal): Promise<PingResult>;
   /** Calls `listener` after every statement (SQL without values, rows, duration, error). */
   onQuery(listener: (event: QueryEvent) => void): () => void;
@@ -124,7 +128,9 @@ export class DatabaseImpl implements Database {
     const start = performance.now();
     const s = this.session(false, signal, `health check of database "${this.name}"`);
     try {
-      await s.query("select 1", [], "other", true);
+      // A read: on SQLite it runs on a reader, so readiness answers while a migration or a
+      // long transaction holds the single writer (PostgreSQL pings on a primary connection).
+      await s.query("select 1", [], "select", true);
     } finally {
       await s.dispose();
     }
@@ -266,20 +272,22 @@ export function resolveOptions(
 }
 
 /**
- * Creates a database from options. Nothing connects until the first query (or `open()`).
+ * Creates a database from options. Nothing connects until the first query (or `open()`). The
+ * type argument types `database.kysely`: `createDatabase<KyselyDatabase<typeof entities>>(...)`.
  *
  * @example
  * ```ts
  * const database = createDatabase({ dialect: "postgres", url: process.env.DATABASE_URL, max: 20 });
  * const sqlite = createDatabase({ dialect: "sqlite", filename: "data/app.db", readers: 4 });
  * const traced = createDatabase(options, { telemetry: createTelemetry({ serviceName: "app" }) });
+ * const typed = createDatabase<KyselyDatabase<typeof entities>>(options);
  * ```
  */
-export function createDatabase(
+export function createDatabase<DB = any>(
   options: DatabaseOptions,
   services: DatabaseServices = {},
-): Database {
-  return new DatabaseImpl(resolveOptions(options), services);
+): Database<DB> {
+  return new DatabaseImpl(resolveOptions(options), services) as Database<DB>;
 }
 
 /** @internal The implementation behind a {@link Database}; throws for anything else. */

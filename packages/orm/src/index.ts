@@ -96,6 +96,12 @@ export { defineEntity, metaOf } from "./schema/define-entity.ts";
 export type { ColumnMeta, IndexSpec, RelationHandle } from "./schema/entity-meta.ts";
 export { EntityMeta, snakeCase } from "./schema/entity-meta.ts";
 export type {
+  KyselyColumn,
+  KyselyDatabase,
+  KyselyTable,
+  SnakeCase,
+} from "./schema/kysely-types.ts";
+export type {
   AddInput,
   AnyRelation,
   IncludedProps,

@@ -1,5 +1,6 @@
+import Sqlite from "better-sqlite3";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { DbContext, type QueryEvent, ReadOnlyDbContext } from "../src/index.ts";
+import { DbContext, type QueryEvent, ReadOnlyDbContext, sql } from "../src/index.ts";
 import { dialects, openTestDb, type TestDb } from "./support/databases.ts";
 import { Comment, Post, User } from "./support/model.ts";
 
@@ -84,6 +85,77 @@ describe.each(dialects)("DbContext (%s)", (dialect) => {
       expect(t1).not.toBe(a);
     });
 
+    async function seedAuthor(titles: readonly string[]): Promise<number> {
+      await using db = new AppDb(t.database);
+      const author = db.add(User, { email: email(), name: "Author" });
+      for (const title of titles) db.add(Post, { author, title } as never);
+      await db.saveChanges();
+      return author.id;
+    }
+
+    it("find, then include: the include query returns the object find returned (regression: a fresh copy)", async () => {
+      const id = await seedAuthor(["one", "two"]);
+      await using db = new AppDb(t.database);
+      const found = (await db.find(User, id))!;
+      expect((found as { posts?: unknown }).posts).toBeUndefined();
+      const withPosts = (await db.from(User).include(User.posts).where(User.id.eq(id)).first())!;
+      expect(withPosts).toBe(found);
+      expect(withPosts.posts.map((p) => p.title).sort()).toEqual(["one", "two"]);
+      expect(Object.isFrozen(found)).toBe(true);
+      expect(Object.isFrozen(withPosts.posts)).toBe(true);
+      // The included rows are the identity map's objects too.
+      expect(await db.find(Post, withPosts.posts[0]!.id)).toBe(withPosts.posts[0]);
+      // It serialises with its relation, like any included row.
+      const json = JSON.stringify(found, (_, v) => (typeof v === "bigint" ? String(v) : v));
+      expect(JSON.parse(json).posts).toHaveLength(2);
+    });
+
+    it("include, then find: find returns the included object", async () => {
+      const id = await seedAuthor(["three"]);
+      await using db = new AppDb(t.database);
+      const [included] = await db.from(User).include(User.posts).where(User.id.eq(id)).all();
+      const found = await db.find(User, id);
+      expect(found).toBe(included);
+      const [plain] = await db.from(User).where(User.id.eq(id)).all();
+      expect(plain).toBe(included);
+      const post = await db.find(Post, included!.posts[0]!.id);
+      expect(post).toBe(included!.posts[0]);
+    });
+
+    it("nested includes land on the objects the context loaded before", async () => {
+      const id = await seedAuthor(["four"]);
+      await using db = new AppDb(t.database);
+      const post = (await db.from(Post).where(Post.authorId.eq(id)).first())!;
+      const user = (await db
+        .from(User)
+        .include(User.posts, Post.comments)
+        .where(User.id.eq(id))
+        .first())!;
+      expect(user.posts[0]).toBe(post);
+      expect((post as unknown as { comments: unknown }).comments).toEqual([]);
+      const withAuthor = (await db
+        .from(Post)
+        .include(Post.author)
+        .where(Post.id.eq(post.id))
+        .first())!;
+      expect(withAuthor).toBe(post);
+      expect(withAuthor.author).toBe(user);
+    });
+
+    it("a row this context writes (or a row pointing at it) is read afresh by the next include", async () => {
+      const id = await seedAuthor(["five"]);
+      await using db = new AppDb(t.database);
+      const before = (await db.from(User).include(User.posts).where(User.id.eq(id)).first())!;
+      expect(before.posts.map((p) => p.title)).toEqual(["five"]);
+      db.add(Post, { authorId: id, title: "six" });
+      await db.saveChanges();
+      const after = (await db.from(User).include(User.posts).where(User.id.eq(id)).first())!;
+      expect(after).not.toBe(before);
+      expect(after.posts.map((p) => p.title).sort()).toEqual(["five", "six"]);
+      // The snapshot read before is unchanged: it still shows what was loaded then.
+      expect(before.posts.map((p) => p.title)).toEqual(["five"]);
+    });
+
     it("two contexts never share an object", async () => {
       const id = await seedUser();
       await using one = new AppDb(t.database);
@@ -152,6 +224,48 @@ describe.each(dialects)("DbContext (%s)", (dialect) => {
       expect(await db.saveChanges()).toEqual({ inserted: 0, updated: 0, deleted: 1 });
       expect(db.stateOf(u)).toBe("detached");
       expect(await db.find(User, id)).toBeUndefined();
+    });
+
+    it("deleting a self-referencing parent and its child in one save deletes the child first (regression: false ORM_CONCURRENCY_CONFLICT)", async () => {
+      const id = await seedUser("Thread starter");
+      let rootId: number;
+      let replyId: number;
+      {
+        await using db = new AppDb(t.database);
+        const post = db.add(Post, { authorId: id, title: "Self-references" });
+        const root = db.add(Comment, { post, text: "root" } as never);
+        const reply = db.add(Comment, { post, parent: root, text: "reply" } as never);
+        const nested = db.add(Comment, {
+          post,
+          parent: reply,
+          text: "reply to the reply",
+        } as never);
+        await db.saveChanges();
+        rootId = root.id;
+        replyId = reply.id;
+        expect(nested.parentId).toBe(reply.id);
+      }
+      await using db = new AppDb(t.database);
+      const comments = await db
+        .from(Comment)
+        .tracked()
+        .where(Comment.id.gte(rootId))
+        .where(Comment.id.lte(replyId + 1))
+        .orderBy(Comment.id)
+        .all();
+      expect(comments.map((c) => c.text)).toEqual(["root", "reply", "reply to the reply"]);
+      // Parents first: deleting "root" first would cascade to the replies, and their own
+      // deletes would then find no row.
+      for (const c of comments) db.remove(c);
+      events = [];
+      expect(await db.saveChanges()).toEqual({ inserted: 0, updated: 0, deleted: 3 });
+      expect(events.filter((e) => e.operation === "delete")).toHaveLength(3);
+      expect(
+        await db
+          .from(Comment)
+          .where(Comment.id.in([rootId, replyId]))
+          .count(),
+      ).toBe(0);
     });
 
     it("removing an added entity simply forgets it", async () => {
@@ -332,16 +446,74 @@ describe.each(dialects)("DbContext (%s)", (dialect) => {
       });
     });
 
-    it("takes an isolation level", async () => {
+    it("takes an isolation level: the transaction runs at that level", async () => {
       await using db = new AppDb(t.database);
-      await db.transaction(async (tx) => tx.from(User).count(), { isolationLevel: "serializable" });
-      const begin = events.find((e) => e.operation === "transaction")!;
-      expect(begin.sql).toBe(
-        dialect === "postgres" ? "begin isolation level serializable" : "begin immediate",
-      );
+      if (dialect === "postgres") {
+        const setting = async (tx: AppDb, name: string) =>
+          (
+            await sql<Record<string, string>>`select current_setting(${name}) as v`.execute(
+              tx.kysely,
+            )
+          ).rows[0]!.v;
+        for (const level of ["read committed", "repeatable read", "serializable"] as const) {
+          const effective = await db.transaction((tx) => setting(tx, "transaction_isolation"), {
+            isolationLevel: level,
+          });
+          expect(effective).toBe(level);
+        }
+        expect(await db.transaction((tx) => setting(tx, "transaction_isolation"))).toBe(
+          "read committed",
+        );
+        const readOnly = await db.transaction((tx) => setting(tx, "transaction_read_only"), {
+          accessMode: "read only",
+        });
+        expect(readOnly).toBe("on");
+      } else {
+        // SQLite transactions are serializable whatever is asked; a writing one holds the write
+        // lock from its first statement, so another connection cannot start writing meanwhile.
+        const other = new Sqlite((t.options as { filename: string }).filename, { timeout: 0 });
+        try {
+          await db.transaction(
+            async (tx) => {
+              await tx.from(User).count();
+              expect(() => other.exec("begin immediate")).toThrow(/database is locked/);
+            },
+            { isolationLevel: "serializable" },
+          );
+          other.exec("begin immediate");
+          other.exec("rollback");
+        } finally {
+          other.close();
+        }
+      }
       await expect(
         db.transaction(async () => 1, { isolationLevel: "chaos" as never }),
       ).rejects.toEqual(code("ORM_INVALID_QUERY"));
+    });
+
+    it("a nested transaction cannot set its own isolation level or access mode: ORM_TRANSACTION_STATE", async () => {
+      await using db = new AppDb(t.database);
+      let ran = false;
+      await db.transaction(async (tx) => {
+        const error = await tx
+          .transaction(
+            async () => {
+              ran = true;
+            },
+            { isolationLevel: "serializable" },
+          )
+          .catch((e: unknown) => e);
+        expect(error).toEqual(code("ORM_TRANSACTION_STATE"));
+        expect((error as Error).message).toMatch(
+          /nested transaction is a savepoint .* cannot set isolationLevel "serializable"/,
+        );
+        await expect(tx.transaction(async () => {}, { accessMode: "read only" })).rejects.toEqual(
+          code("ORM_TRANSACTION_STATE"),
+        );
+        // Without options, nesting is a savepoint as before, and the outer transaction goes on.
+        expect(await tx.transaction(async (inner) => inner.from(User).count())).toBeGreaterThan(0);
+      });
+      expect(ran).toBe(false);
     });
 
     it("db.kysely runs inside the context's transaction", async () => {
@@ -380,13 +552,14 @@ describe.each(dialects)("DbContext (%s)", (dialect) => {
   });
 
   describe("streaming", () => {
+    beforeAll(async () => {
+      await using db = new AppDb(t.database);
+      for (let i = 0; i < 1000; i++)
+        db.add(User, { email: `stream${i}-${email()}`, name: "streamed" });
+      await db.saveChanges();
+    });
+
     it("streams a large result in batches without loading it all", async () => {
-      {
-        await using db = new AppDb(t.database);
-        for (let i = 0; i < 1000; i++)
-          db.add(User, { email: `stream${i}-${email()}`, name: "streamed" });
-        await db.saveChanges();
-      }
       await using db = new AppDb(t.database);
       let count = 0;
       let frozen = true;
@@ -405,6 +578,50 @@ describe.each(dialects)("DbContext (%s)", (dialect) => {
       expect(count).toBe(1000);
       expect(frozen).toBe(true);
       expect(t.database.stats().inUse).toBeLessThanOrEqual(1);
+      // One onQuery event for the whole stream, after its last row: 1000 rows in 16 fetches.
+      const streamed = events.filter((e) => e.batches !== undefined);
+      expect(streamed).toEqual([
+        expect.objectContaining({ operation: "select", rows: 1000, batches: 16, error: undefined }),
+      ]);
+    });
+
+    it("rows arrive before the whole result is read: breaking out early fetched one batch", async () => {
+      await using db = new AppDb(t.database);
+      const total = await db.from(User).where(User.name.eq("streamed")).count();
+      expect(total).toBe(1000);
+      events = [];
+      let seen = 0;
+      for await (const _ of db
+        .from(User)
+        .where(User.name.eq("streamed"))
+        .orderBy(User.id)
+        .stream({ batchSize: 64 })) {
+        // The stream is still open: its event comes when the cursor closes.
+        expect(events.filter((e) => e.batches !== undefined)).toEqual([]);
+        if (++seen === 10) break;
+      }
+      // Only the first batch of 64 rows was ever read from the database, not the 1000.
+      expect(events.filter((e) => e.batches !== undefined)).toEqual([
+        expect.objectContaining({ rows: 64, batches: 1 }),
+      ]);
+    });
+
+    it("Kysely's stream() runs through the same cursor and is measured too", async () => {
+      await using db = new AppDb(t.database);
+      events = [];
+      let n = 0;
+      for await (const row of db.kysely
+        .selectFrom("users")
+        .select(["id", "name"])
+        .where("name", "=", "streamed")
+        .stream(100)) {
+        expect(row.name).toBe("streamed");
+        n++;
+      }
+      expect(n).toBe(1000);
+      expect(events.filter((e) => e.batches !== undefined)).toEqual([
+        expect.objectContaining({ operation: "select", rows: 1000, batches: 10 }),
+      ]);
     });
 
     it("breaking out of a stream returns its connection", async () => {

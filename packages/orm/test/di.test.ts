@@ -150,28 +150,43 @@ describe.each(dialects)("DI and the orm() module (%s)", (dialect) => {
     });
     await host.start();
     const tel = host.services.resolve(TelemetryToken);
+    const name = `tel-${dialect}-${Date.now()}`;
+    let streamed = 0;
     {
       await using scope = host.services.createScope();
       const db = scope.resolve(AppDb);
       await db.from(User).where(User.name.eq("nobody")).all();
-      db.add(User, { email: `tel-${dialect}-${Date.now()}@x.test`, name: "tel" });
+      db.add(User, { email: `${name}-1@x.test`, name });
+      db.add(User, { email: `${name}-2@x.test`, name });
       await db.saveChanges();
+      await db.from(User).where(User.name.eq(name)).all();
+      for await (const _ of db.from(User).stream({ batchSize: 3 })) streamed++;
     }
     await tel.flush();
     const spans = tel.memoryExporter!.spans.filter((s) => s.name.startsWith("db."));
-    const select = spans.find(
-      (s) => s.name === "db.select" && String(s.attributes["db.statement"]).includes('"name"'),
-    );
-    expect(select?.attributes).toMatchObject({
-      "db.system": dialect === "postgres" ? "postgresql" : "sqlite",
-      "db.operation": "select",
-      "db.rows": 0,
-    });
-    // Values never reach the statement attribute.
-    expect(String(select?.attributes["db.statement"])).not.toContain("nobody");
-    expect(spans.some((s) => s.name === "db.insert")).toBe(true);
     const system = dialect === "postgres" ? "postgresql" : "sqlite";
-    expect(tel.db.queryDuration.get({ system, operation: "select" }).count).toBeGreaterThan(0);
+    const selects = spans.filter(
+      (s) => s.name === "db.select" && String(s.attributes["db.statement"]).includes('"name" ='),
+    );
+    expect(selects.map((s) => s.attributes)).toEqual([
+      expect.objectContaining({ "db.system": system, "db.operation": "select", "db.rows": 0 }),
+      expect.objectContaining({ "db.system": system, "db.operation": "select", "db.rows": 2 }),
+    ]);
+    // Values never reach the statement attribute.
+    expect(String(selects[0]?.attributes["db.statement"])).not.toContain("nobody");
+    expect(spans.find((s) => s.name === "db.insert")?.attributes["db.rows"]).toBe(2);
+    // A stream is one span over the cursor's life, with every row it delivered.
+    expect(streamed).toBeGreaterThanOrEqual(2);
+    const stream = spans.filter((s) => s.attributes["db.stream"] === true);
+    expect(stream).toHaveLength(1);
+    expect(stream[0]!.attributes).toMatchObject({
+      "db.system": system,
+      "db.operation": "select",
+      "db.rows": streamed,
+      "db.stream.batches": Math.ceil(streamed / 3),
+    });
+    // The startup ping, the two queries, and one observation for the whole stream.
+    expect(tel.db.queryDuration.get({ system, operation: "select" }).count).toBe(4);
     expect(tel.db.queryDuration.get({ system, operation: "insert" }).count).toBe(1);
     await host.stop();
   });

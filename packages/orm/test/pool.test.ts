@@ -1,10 +1,19 @@
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type Database, DbContext, isOrmError, type OrmError } from "../src/index.ts";
+import {
+  createMigrator,
+  type Database,
+  DbContext,
+  defineMigration,
+  isOrmError,
+  type OrmError,
+  type PooledConnection,
+} from "../src/index.ts";
 import { dialects, openTestDb, type TestDb } from "./support/databases.ts";
 import { User } from "./support/model.ts";
 
 class AppDb extends DbContext {}
+type PgLike = PooledConnection & { readonly client: pg.Client; readonly broken: boolean };
 
 const code = (c: string) => expect.objectContaining({ code: c });
 
@@ -190,6 +199,39 @@ describe.each(dialects)("connection pool (%s)", (dialect) => {
     expect(r.latencyMs).toBeGreaterThanOrEqual(0);
     expect(r.stats.inUse).toBe(0);
   });
+
+  it("ping() answers while a migration holds the writer (regression: readiness waited for the writer)", async () => {
+    const db = t.open({ acquireTimeoutMs: 1000 });
+    let entered!: () => void;
+    const inside = new Promise<void>((resolve) => {
+      entered = resolve;
+    });
+    let release!: () => void;
+    const gate = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    const migrator = createMigrator(db, {
+      table: "ping_migrations",
+      migrations: [
+        defineMigration({
+          name: "0001_hold_the_writer",
+          up: async () => {
+            entered();
+            await gate; // the migration's transaction stays open until the test lets it go
+          },
+        }),
+      ],
+    });
+    const migrating = migrator.up();
+    await inside;
+    const r = await db.ping();
+    // The migrator's connection is the one in use; the ping did not wait for it.
+    expect(r.stats.inUse).toBe(1);
+    if (dialect === "sqlite") expect(r.stats.roles).toMatchObject({ writer: { inUse: 1 } });
+    release();
+    expect(await migrating).toMatchObject([{ name: "0001_hold_the_writer", status: "applied" }]);
+    await db.close();
+  });
 });
 
 describe("PostgreSQL health check on borrow", () => {
@@ -218,12 +260,116 @@ describe("PostgreSQL health check on borrow", () => {
     await db.close();
   });
 
+  /** A connection whose socket is fine but whose every statement fails: a failed transaction. */
+  async function poison(db: Database): Promise<PgLike> {
+    const c = (await db.pool.acquire()) as PgLike;
+    await c.client.query("begin");
+    await c.client.query("select 1/0").catch(() => {});
+    expect(c.broken).toBe(false); // nothing but a statement can tell it is unusable
+    db.pool.release(c);
+    return c;
+  }
+
+  it("pings an idle connection that looks alive before lending it, and replaces it when the ping fails", async () => {
+    const db = t.open({ max: 1, healthCheckAfterIdleMs: 0 });
+    const bad = await poison(db);
+    const next = (await db.pool.acquire()) as PgLike;
+    expect(next.id).not.toBe(bad.id);
+    expect(bad.broken).toBe(true); // the pool closed it after its ping failed
+    expect((await next.client.query("select 1 as ok")).rows).toEqual([{ ok: 1 }]);
+    db.pool.release(next);
+    expect(db.stats()).toMatchObject({ size: 1, inUse: 0 });
+    await db.close();
+  });
+
+  it("without the ping (idle less than healthCheckAfterIdleMs) the same connection is lent as is", async () => {
+    // The contrast that shows the test above exercises the ping, not the broken-socket check.
+    const db = t.open({ max: 1, healthCheckAfterIdleMs: 3_600_000 });
+    const bad = await poison(db);
+    const next = (await db.pool.acquire()) as PgLike;
+    expect(next.id).toBe(bad.id);
+    await expect(next.client.query("select 1")).rejects.toThrow(/current transaction is aborted/);
+    await next.client.query("rollback");
+    db.pool.release(next);
+    await db.close();
+  });
+
   it("read-only contexts use the reader pool (read-only sessions)", async () => {
     const db = t.open();
     const reader = await db.pool.acquire({ intent: "read" });
     expect(reader.role).toBe("reader");
     db.pool.release(reader);
     expect(db.stats().roles).toMatchObject({ primary: { size: 0 }, readers: { size: 1 } });
+    await db.close();
+  });
+});
+
+describe("SQLite connections", () => {
+  type SqliteLike = PooledConnection & { readonly db: import("better-sqlite3").Database };
+  let t: TestDb;
+  beforeAll(async () => {
+    t = await openTestDb("sqlite", "sqlite_setup");
+  });
+  afterAll(() => t.drop());
+
+  const pragma = (c: SqliteLike, name: string): unknown => c.db.pragma(name, { simple: true });
+
+  it("every connection runs in WAL mode with busy_timeout, foreign keys and synchronous NORMAL", async () => {
+    const db = t.open({ busyTimeoutMs: 1234 });
+    const writer = (await db.pool.acquire({ intent: "write" })) as SqliteLike;
+    const reader = (await db.pool.acquire({ intent: "read" })) as SqliteLike;
+    expect([writer.role, reader.role]).toEqual(["writer", "reader"]);
+    for (const c of [writer, reader]) {
+      expect(pragma(c, "journal_mode")).toBe("wal");
+      expect(pragma(c, "busy_timeout")).toBe(1234);
+      expect(pragma(c, "foreign_keys")).toBe(1);
+      expect(pragma(c, "synchronous")).toBe(1); // NORMAL
+    }
+    expect(pragma(writer, "query_only")).toBe(0);
+    expect(pragma(reader, "query_only")).toBe(1);
+    db.pool.release(writer);
+    db.pool.release(reader);
+    await db.close();
+  });
+
+  it("readers are query_only: a write on a reader fails, on the writer it works", async () => {
+    const db = t.open();
+    const reader = (await db.pool.acquire({ intent: "read" })) as SqliteLike;
+    expect(() => reader.db.exec("insert into tags (label) values ('from a reader')")).toThrow(
+      /readonly|read-only/i,
+    );
+    db.pool.release(reader);
+    const writer = (await db.pool.acquire({ intent: "write" })) as SqliteLike;
+    writer.db.exec("insert into tags (label) values ('from the writer')");
+    db.pool.release(writer);
+    await using ctx = new AppDb(db);
+    expect(await ctx.kysely.selectFrom("tags").select("label").execute()).toEqual([
+      { label: "from the writer" },
+    ]);
+    await db.close();
+  });
+
+  it("reads borrow a reader for one statement; saveChanges never holds the writer across I/O", async () => {
+    const db = t.open();
+    await db.open(); // the writer and a reader exist: no connection is opened below
+    await using ctx = new AppDb(db);
+    await ctx.from(User).count();
+    expect(ctx.holdsConnection).toBe(false);
+    expect(db.stats()).toMatchObject({ inUse: 0 });
+    for (let i = 0; i < 50; i++) ctx.add(User, { email: `io-${i}@x.test`, name: "no I/O" });
+    let saved = false;
+    const saving = ctx.saveChanges().then((r) => {
+      saved = true;
+      return r;
+    });
+    // setImmediate runs after pending I/O callbacks: had saveChanges awaited I/O while holding
+    // the writer, it would still be running (and holding it) here.
+    const writerInUse = await new Promise<number>((resolve) =>
+      setImmediate(() => resolve(db.stats().roles!.writer!.inUse)),
+    );
+    expect(saved).toBe(true);
+    expect(writerInUse).toBe(0);
+    expect(await saving).toEqual({ inserted: 50, updated: 0, deleted: 0 });
     await db.close();
   });
 });

@@ -190,7 +190,12 @@ describe.each(dialects)("typed queries (%s)", (dialect) => {
     expect(posts[0]!.author).toBe(posts[2]!.author);
 
     events = [];
-    const nested = await db.from(User).include(User.posts, Post.comments).orderBy(User.name).all();
+    await using fresh = new AppDb(t.database);
+    const nested = await fresh
+      .from(User)
+      .include(User.posts, Post.comments)
+      .orderBy(User.name)
+      .all();
     expect(events.filter((e) => e.operation === "select")).toHaveLength(3);
     expect(
       nested[0]!.posts
@@ -199,6 +204,20 @@ describe.each(dialects)("typed queries (%s)", (dialect) => {
         .sort(),
     ).toEqual(["first", "reply"]);
     expect(Object.isFrozen(nested[0]!.posts[0]!.comments)).toBe(true);
+
+    // In the first context the users hold their posts already (the identity map's objects):
+    // only the users and the comments are read, and the posts get their comments in place.
+    events = [];
+    const again = await db.from(User).include(User.posts, Post.comments).orderBy(User.name).all();
+    expect(events.filter((e) => e.operation === "select")).toHaveLength(2);
+    expect(again[0]).toBe(users[0]);
+    expect(again[0]!.posts).toBe(users[0]!.posts);
+    expect(
+      again[0]!.posts
+        .find((p) => p.title === "Engines")!
+        .comments.map((c) => c.text)
+        .sort(),
+    ).toEqual(["first", "reply"]);
 
     const replies = await db
       .from(Comment)

@@ -34,7 +34,9 @@ describe.each(dialects)("200 concurrent requests, one in ten failing (%s)", (dia
         owner.set(o, i);
       }
     });
-    expect(owner.size).toBeGreaterThan(200 * 3);
+    // Each request saw at least the seed user (find and include give the same object), the
+    // seed's post and its own new user.
+    expect(owner.size).toBeGreaterThanOrEqual(200 * 3);
 
     // Every connection is back in the pool.
     expect(t.database.stats()).toMatchObject({ inUse: 0, waiting: 0 });

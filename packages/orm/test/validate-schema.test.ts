@@ -244,7 +244,8 @@ describe("entity declarations are checked at definition", () => {
     );
   });
 
-  it("a relation declared before its foreign key's target is checked on first use", () => {
+  it("a foreign key to an entity declared after it is resolved and checked on first use", async () => {
+    // At definition `later` does not exist yet (reading it would throw): nothing may resolve it.
     const late = withRelations(
       defineEntity("late", {
         id: col.int().primaryKey(),
@@ -253,8 +254,26 @@ describe("entity declarations are checked at definition", () => {
       {},
     );
     const later = defineEntity("later", { id: col.int().primaryKey() });
-    expect(late).toBeDefined();
-    expect(later).toBeDefined();
+    const t = await openTestDb("sqlite", "late_reference", {}, false);
+    try {
+      // First use without the target in the list: the reference resolves, and is reported.
+      await expect(validateSchema(t.database, [late])).rejects.toThrowError(
+        code(
+          "ORM_INVALID_ENTITY",
+          "late.laterId references later.id, but entity later is not in the list",
+        ),
+      );
+      // With it, the foreign key is created and enforced, and the live schema matches.
+      await createTables(t.database, [late, later]);
+      await validateSchema(t.database, [late, later]);
+      await t.database.kysely.insertInto("later").values({ id: 1 }).execute();
+      await t.database.kysely.insertInto("late").values({ id: 1, later_id: 1 }).execute();
+      await expect(
+        t.database.kysely.insertInto("late").values({ id: 2, later_id: 99 }).execute(),
+      ).rejects.toEqual(expect.objectContaining({ code: "ORM_FOREIGN_KEY_VIOLATION" }));
+    } finally {
+      await t.drop();
+    }
   });
 });
 

@@ -83,7 +83,13 @@ function pkShape(core: ContextCore, meta: EntityMeta): CompiledShape {
 /**
  * What every context can do: typed queries, primary-key lookups through the identity map, Kysely
  * on the context's connection, and disposal that returns the connection. Subclass
- * {@link DbContext} or {@link ReadOnlyDbContext}, not this.
+ * {@link DbContext} or {@link ReadOnlyDbContext}, not this. `DB` types `kysely`: give it
+ * `KyselyDatabase<typeof entities>` (it is `any` unless given).
+ *
+ * @example
+ * ```ts
+ * class AppDb extends DbContext<KyselyDatabase<typeof entities>> {}
+ * ```
  */
 export abstract class QueryContext<DB = any> implements AsyncDisposable {
   readonly #core: ContextCore;

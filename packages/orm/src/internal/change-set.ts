@@ -2,6 +2,7 @@ import { OrmError } from "../errors.ts";
 import type { ColumnMeta, EntityMeta } from "../schema/entity-meta.ts";
 import type { RelationMeta } from "../schema/relation.ts";
 import { type ContextCore, comparable, type Entry } from "./context-core.ts";
+import { foreignKeys } from "./foreign-keys.ts";
 
 type Obj = Record<string, unknown>;
 
@@ -42,6 +43,59 @@ export function tableOrder(metas: Iterable<EntityMeta>): Map<EntityMeta, number>
   };
   for (const m of metas) visit(m);
   return order;
+}
+
+/**
+ * Deleted entities in delete order: children before parents. Tables go in reverse foreign-key
+ * order; within that, a row that references another row being deleted (a reply and the comment
+ * it answers, in one table) goes first, so a cascade from the parent never removes it early and
+ * turns its own delete into a false `ORM_CONCURRENCY_CONFLICT`. References are read from the
+ * values as loaded (a row removed by key alone has none to read).
+ */
+export function deleteOrder(deleted: readonly Entry[], order: Map<EntityMeta, number>): Entry[] {
+  const byTable = [...deleted].sort((x, y) => order.get(y.meta)! - order.get(x.meta)!);
+  if (deleted.length < 2) return byTable;
+  // Rows by the value of each referenced column, built for the columns that are referenced.
+  const index = new Map<ColumnMeta, Map<unknown, Entry>>();
+  const rowsByValue = (column: ColumnMeta): Map<unknown, Entry> => {
+    let m = index.get(column);
+    if (m === undefined) {
+      m = new Map();
+      for (const e of deleted) {
+        const v = e.meta === column.entity ? e.original?.[column.position] : undefined;
+        if (v !== null && v !== undefined) m.set(v, e);
+      }
+      index.set(column, m);
+    }
+    return m;
+  };
+  const referencedBy = new Map<Entry, Entry[]>();
+  for (const d of deleted) {
+    for (const [column, target] of foreignKeys(d.meta)) {
+      const v = d.original?.[column.position];
+      if (v === null || v === undefined) continue;
+      const parent = rowsByValue(target).get(v);
+      if (parent === undefined || parent === d) continue;
+      const list = referencedBy.get(parent);
+      if (list === undefined) referencedBy.set(parent, [d]);
+      else list.push(d);
+    }
+  }
+  if (referencedBy.size === 0) return byTable;
+  const out: Entry[] = [];
+  const placed = new Set<Entry>();
+  const visiting = new Set<Entry>();
+  const place = (e: Entry): void => {
+    // A cycle of rows keeps the table order: the database then reports what it refuses.
+    if (placed.has(e) || visiting.has(e)) return;
+    visiting.add(e);
+    for (const child of referencedBy.get(e) ?? []) place(child);
+    visiting.delete(e);
+    placed.add(e);
+    out.push(e);
+  };
+  for (const e of byTable) place(e);
+  return out;
 }
 
 /** The many-to-one relations of an entity (what `fixUp` links), cached per relation count. */

@@ -1,9 +1,11 @@
 import type { DatabaseImpl } from "../database.ts";
 import { fromNullable } from "../nullable.ts";
 import type { Dialect } from "../pool/connection-pool.ts";
-import type { EntityMeta } from "../schema/entity-meta.ts";
+import type { ColumnMeta, EntityMeta } from "../schema/entity-meta.ts";
 import { freezeRow } from "../snapshot.ts";
 import { entityHydrator, objectKeys } from "./codec.ts";
+import { foreignKeys } from "./foreign-keys.ts";
+import { addRelationSlots, relationNames } from "./relation-slots.ts";
 import type { Session } from "./session.ts";
 
 /** What the change tracker knows about one tracked object. */
@@ -135,13 +137,17 @@ export class ContextCore {
     return m;
   }
 
-  /** A frozen row through the snapshot identity map: the first object loaded for a key wins. */
+  /**
+   * A frozen row through the snapshot identity map: the first object loaded for a key wins. Rows
+   * of entities with relations get a slot per relation, so a later `include()` can fill it.
+   */
   snapshot(meta: EntityMeta, raw: unknown): object {
     const row = entityHydrator(meta, this.dialect)(raw);
     const map = this.snapshotMap(meta);
     const key = meta.keyOf(row);
     const seen = map.get(key);
     if (seen !== undefined) return seen;
+    if (meta.relations.size > 0) addRelationSlots(row, relationNames(meta));
     freezeRow(row, objectKeys(meta));
     map.set(key, row);
     return row;
@@ -168,10 +174,52 @@ export class ContextCore {
     this.#snapshots?.get(meta)?.delete(key);
   }
 
+  /** Whether any snapshot is held (a fresh context skips the bookkeeping below). */
+  get holdsSnapshots(): boolean {
+    if (this.#snapshots === undefined) return false;
+    for (const m of this.#snapshots.values()) if (m.size > 0) return true;
+    return false;
+  }
+
+  /**
+   * Forgets the snapshots a written row points at through its foreign keys (with the values it
+   * had, `original`, and has now): the relations included on them may no longer hold, so the
+   * next load reads them afresh.
+   */
+  forgetReferenced(
+    meta: EntityMeta,
+    obj: Record<string, unknown>,
+    original: readonly unknown[] | undefined,
+  ): void {
+    const snapshots = this.#snapshots;
+    if (snapshots === undefined) return;
+    const fks = foreignKeys(meta);
+    for (let i = 0; i < fks.length; i++) {
+      const [column, target] = fks[i]!;
+      const map = snapshots.get(target.entity);
+      if (map === undefined || map.size === 0) continue;
+      forgetWhere(map, target, obj[column.key]);
+      if (original !== undefined) forgetWhere(map, target, original[column.position]);
+    }
+  }
+
   /** Detaches everything: both identity maps and the tracker. */
   clear(): void {
     this.#snapshots?.clear();
     this.#tracked?.clear();
     this.#entries?.clear();
+  }
+}
+
+function forgetWhere(map: Map<unknown, object>, target: ColumnMeta, value: unknown): void {
+  if (value === null || value === undefined) return;
+  const key = target.entity.primaryKey;
+  if (key.length === 1 && key[0] === target) {
+    map.delete(value);
+    return;
+  }
+  // A reference to a unique column other than the key: rare, so a scan is fine.
+  for (const [k, row] of map) {
+    if ((row as Record<string, unknown>)[target.key] === value) map.delete(k);
   }
 }

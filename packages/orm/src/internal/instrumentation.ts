@@ -2,9 +2,10 @@
 // parameterized statement, the row count) through @dext/telemetry's withSpan, the
 // db_query_duration_seconds histogram and db_query_errors_total counter, `database.onQuery`
 // listeners and the slow-query log. With none of them, the hot path skips it entirely.
+// Streams are measured over their whole life (see `startStream`).
 import type { Logger } from "@dext/core-di";
 import type { Telemetry } from "@dext/telemetry";
-import { type Span, SpanKind } from "@opentelemetry/api";
+import { context, type Span, SpanKind, SpanStatusCode } from "@opentelemetry/api";
 import type { Dialect } from "../pool/connection-pool.ts";
 import type { QueryOutcome } from "./driver-connection.ts";
 
@@ -18,8 +19,22 @@ export interface QueryEvent {
   /** The parameterized SQL (values are never included). */
   readonly sql: string;
   readonly rows: number;
+  /**
+   * How long the database worked on it, in ms. For a stream, the time spent fetching its
+   * batches (not the time the loop body spent between them).
+   */
   readonly durationMs: number;
   readonly error: unknown;
+  /** Streams only: how many batches the cursor fetched (each one round trip on PostgreSQL). */
+  readonly batches?: number;
+}
+
+/** A stream being measured, from its cursor's opening to its end. */
+export interface StreamMeasure {
+  /** One fetch from the cursor: the rows it brought and how long it took. */
+  fetched(rows: number, ms: number): void;
+  /** The cursor closed (finished, broken out of, or failed with `error`). */
+  end(error: unknown): void;
 }
 
 /** The OpenTelemetry `db.system` of a dialect. */
@@ -86,6 +101,55 @@ export class Instrumentation {
     return this.#measure(operation, sql, run, undefined);
   }
 
+  /**
+   * Measures a stream over its life: one span from the cursor's opening to its close (the
+   * consumer's loop runs inside it), and at the end one `onQuery` event, one
+   * `db_query_duration_seconds` observation and the slow-query check, with the rows streamed
+   * and the time spent fetching them.
+   */
+  startStream(sql: string): StreamMeasure {
+    const operation: QueryOperation = "select";
+    const t = this.#telemetry;
+    const span = t?.tracingEnabled
+      ? t.tracer.startSpan(
+          `db.${operation}`,
+          {
+            kind: SpanKind.CLIENT,
+            attributes: {
+              "db.system": systems[this.dialect],
+              "db.operation": operation,
+              "db.statement": sql,
+              "db.stream": true,
+            },
+          },
+          context.active(),
+        )
+      : undefined;
+    let rows = 0;
+    let batches = 0;
+    let ms = 0;
+    let ended = false;
+    return {
+      fetched(n: number, took: number): void {
+        if (n > 0) batches++;
+        rows += n;
+        ms += took;
+      },
+      end: (error: unknown): void => {
+        if (ended) return;
+        ended = true;
+        span?.setAttribute("db.stream.batches", batches);
+        if (span !== undefined && error !== undefined) {
+          const message = error instanceof Error ? error.message : String(error);
+          span.recordException(error instanceof Error ? error : message);
+          span.setStatus({ code: SpanStatusCode.ERROR, message });
+        }
+        this.#report(operation, sql, rows, ms, error, span, batches);
+        span?.end();
+      },
+    };
+  }
+
   #measure<R extends QueryOutcome | Promise<QueryOutcome>>(
     operation: QueryOperation,
     sql: string,
@@ -134,7 +198,18 @@ export class Instrumentation {
     error: unknown,
     span: Span | undefined,
   ): void {
-    const durationMs = performance.now() - start;
+    this.#report(operation, sql, rows, performance.now() - start, error, span, undefined);
+  }
+
+  #report(
+    operation: QueryOperation,
+    sql: string,
+    rows: number,
+    durationMs: number,
+    error: unknown,
+    span: Span | undefined,
+    batches: number | undefined,
+  ): void {
     if (this.#telemetry !== undefined) {
       this.#duration(operation).observe(durationMs / 1000);
       if (error !== undefined) {
@@ -143,7 +218,10 @@ export class Instrumentation {
     }
     span?.setAttribute("db.rows", rows);
     if (this.#listeners.size > 0) {
-      const event: QueryEvent = { dialect: this.dialect, operation, sql, rows, durationMs, error };
+      const event: QueryEvent =
+        batches === undefined
+          ? { dialect: this.dialect, operation, sql, rows, durationMs, error }
+          : { dialect: this.dialect, operation, sql, rows, durationMs, error, batches };
       for (const l of this.#listeners) {
         try {
           l(event);

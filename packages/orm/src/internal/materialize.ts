@@ -1,13 +1,13 @@
 import type { QueryState } from "../query/query.ts";
 import { freezeSnapshot } from "../snapshot.ts";
-import { entityHydrator } from "./codec.ts";
 import type { ContextCore } from "./context-core.ts";
 import { loadIncludes } from "./include-loader.ts";
 import type { CompiledShape } from "./shape-cache.ts";
 
 /**
  * Rows as a query returns them: explicit columns as frozen objects, entities through the
- * snapshot or tracked identity map, or fresh objects that get their includes and are then frozen.
+ * snapshot or tracked identity map, with their includes attached (into the snapshots' relation
+ * slots, or onto tracked entities).
  */
 export async function materialize(
   core: ContextCore,
@@ -25,16 +25,12 @@ export async function materialize(
   const meta = sel.root;
   if (s.tracked) {
     for (let i = 0; i < rows.length; i++) out[i] = core.track(meta, rows[i]!);
-  } else if (s.includes.length > 0) {
-    const h = entityHydrator(meta, core.dialect);
-    for (let i = 0; i < rows.length; i++) out[i] = h(rows[i]!);
   } else {
     for (let i = 0; i < rows.length; i++) out[i] = core.snapshot(meta, rows[i]!);
   }
   const unique = sel.distinct && sel.joins.length > 0 ? [...new Set(out)] : out;
   if (s.includes.length > 0) {
     await loadIncludes(core, unique as Record<string, unknown>[], s.includes, s.tracked);
-    if (!s.tracked) freezeSnapshot(unique);
   }
   return unique;
 }

@@ -24,6 +24,12 @@ interface Waiter<T> {
   timer: NodeJS.Timeout | undefined;
   signal: AbortSignal | undefined;
   onAbort: (() => void) | undefined;
+  /**
+   * The item whose borrow-time check runs for this waiter. The waiter is out of the queue
+   * then, but its deadline and abort listener stay armed: a check that hangs cannot make the
+   * caller wait past its timeout.
+   */
+  checking: T | undefined;
 }
 
 /**
@@ -37,6 +43,8 @@ export class ResourcePool<T> {
   readonly #inUse = new Set<T>();
   #creating = 0;
   readonly #waiters: Waiter<T>[] = [];
+  /** Waiters whose item is being checked before it is lent. */
+  readonly #checking = new Set<Waiter<T>>();
   #closed = false;
   #drained: Promise<void> | undefined;
   #onEmpty: (() => void) | undefined;
@@ -64,7 +72,7 @@ export class ResourcePool<T> {
       size: this.#idle.length + this.#inUse.size,
       idle: this.#idle.length,
       inUse: this.#inUse.size,
-      waiting: this.#waiters.length,
+      waiting: this.#waiters.length + this.#checking.size,
       pending: this.#creating,
       max: this.#o.max,
     };
@@ -94,13 +102,20 @@ export class ResourcePool<T> {
     const fast = this.tryAcquire();
     if (fast !== undefined) return Promise.resolve(fast);
     return new Promise<T>((resolve, reject) => {
-      const waiter: Waiter<T> = { resolve, reject, timer: undefined, signal, onAbort: undefined };
+      const waiter: Waiter<T> = {
+        resolve,
+        reject,
+        timer: undefined,
+        signal,
+        onAbort: undefined,
+        checking: undefined,
+      };
       if (timeoutMs > 0) {
         waiter.timer = setTimeout(() => {
           // The counters as the caller saw them, itself still counted among the waiting.
           const seen = this.describe();
           const stats = this.stats();
-          if (this.#remove(waiter)) {
+          if (this.#giveUp(waiter)) {
             reject(
               new OrmError(
                 "ORM_POOL_TIMEOUT",
@@ -113,7 +128,7 @@ export class ResourcePool<T> {
       }
       if (signal) {
         waiter.onAbort = () => {
-          if (this.#remove(waiter)) reject(abortedError(this.#o.name, signal));
+          if (this.#giveUp(waiter)) reject(abortedError(this.#o.name, signal));
         };
         signal.addEventListener("abort", waiter.onAbort, { once: true });
       }
@@ -189,6 +204,9 @@ export class ResourcePool<T> {
       this.#settle(w);
       w.reject(this.#closedError());
     }
+    for (const w of [...this.#checking]) {
+      if (this.#giveUp(w)) w.reject(this.#closedError());
+    }
     const idle = this.#idle.splice(0);
     this.#idleSince.length = 0;
     this.#drained = (async () => {
@@ -222,7 +240,23 @@ export class ResourcePool<T> {
     if (this.#closed && this.#inUse.size === 0 && this.#creating === 0) this.#onEmpty?.();
   }
 
-  #remove(waiter: Waiter<T>): boolean {
+  /**
+   * Ends a wait that timed out, was aborted or met a closing pool: takes the waiter out of the
+   * queue, or abandons the item being checked for it (a check still running when the caller's
+   * time is up is treated as failed: that item is closed, never lent). False when the waiter
+   * was already served.
+   */
+  #giveUp(waiter: Waiter<T>): boolean {
+    const item = waiter.checking;
+    if (item !== undefined) {
+      waiter.checking = undefined;
+      this.#checking.delete(waiter);
+      this.#settle(waiter);
+      if (this.#inUse.delete(item)) void this.#destroy(item);
+      this.#checkEmpty();
+      this.#pump();
+      return true;
+    }
     const i = this.#waiters.indexOf(waiter);
     if (i === -1) return false;
     this.#waiters.splice(i, 1);
@@ -248,22 +282,13 @@ export class ResourcePool<T> {
       const item = this.#idle.pop()!;
       const since = this.#idleSince.pop()!;
       const waiter = this.#waiters.shift()!;
-      this.#settle(waiter);
       this.#inUse.add(item);
       if (!this.#o.validate && !this.#o.isBroken?.(item)) {
+        this.#settle(waiter);
         waiter.resolve(item);
         continue;
       }
-      void this.#check(item, performance.now() - since).then((ok) => {
-        if (ok) return waiter.resolve(item);
-        this.#inUse.delete(item);
-        void this.#destroy(item);
-        // Put the waiter back at the front: it keeps its place in the queue.
-        if (this.#closed) return waiter.reject(this.#closedError());
-        this.#waiters.unshift(waiter);
-        this.#reArm(waiter);
-        this.#pump();
-      });
+      this.#checkFor(waiter, item, performance.now() - since);
     }
     const open = this.#idle.length + this.#inUse.size + this.#creating;
     let room = this.#o.max - open;
@@ -275,10 +300,36 @@ export class ResourcePool<T> {
     }
   }
 
-  #reArm(waiter: Waiter<T>): void {
-    if (waiter.signal && waiter.onAbort) {
-      waiter.signal.addEventListener("abort", waiter.onAbort, { once: true });
-    }
+  /**
+   * Checks `item` before lending it to `waiter`. The waiter's timer and abort listener stay
+   * armed the whole time, so the check is capped by what is left of the caller's timeout: when
+   * it runs out first, `#giveUp` closes the item and the caller gets `ORM_POOL_TIMEOUT`.
+   */
+  #checkFor(waiter: Waiter<T>, item: T, idleMs: number): void {
+    waiter.checking = item;
+    this.#checking.add(waiter);
+    void this.#check(item, idleMs).then((ok) => {
+      // The caller gave up meanwhile: the item was closed then.
+      if (waiter.checking !== item) return;
+      waiter.checking = undefined;
+      this.#checking.delete(waiter);
+      if (ok) {
+        this.#settle(waiter);
+        waiter.resolve(item);
+        return;
+      }
+      this.#inUse.delete(item);
+      void this.#destroy(item);
+      if (this.#closed) {
+        this.#settle(waiter);
+        this.#checkEmpty();
+        waiter.reject(this.#closedError());
+        return;
+      }
+      // Back at the front of the queue, its deadline and abort listener still armed.
+      this.#waiters.unshift(waiter);
+      this.#pump();
+    });
   }
 
   async #check(item: T, idleMs: number): Promise<boolean> {

@@ -190,6 +190,18 @@ export class Session {
   async begin(options: TransactionOptions = {}): Promise<void> {
     this.assertUsable();
     if (this.#txDepth > 0) {
+      if (options.isolationLevel !== undefined || options.accessMode !== undefined) {
+        // A savepoint cannot change either: ignoring them would run the inner work with the
+        // outer transaction's guarantees while the caller believes otherwise.
+        const given = [
+          options.isolationLevel !== undefined ? `isolationLevel "${options.isolationLevel}"` : "",
+          options.accessMode !== undefined ? `accessMode "${options.accessMode}"` : "",
+        ].filter((x) => x !== "");
+        throw new OrmError(
+          "ORM_TRANSACTION_STATE",
+          `${this.#what}: a nested transaction is a savepoint of the open one and cannot set ${given.join(" or ")}; pass the options to the outermost transaction(), or run this work in its own context`,
+        );
+      }
       const c = this.#tx!;
       if (c.cursorOpen) throw this.#busy();
       await this.#exec(c, `savepoint dext_sp_${this.#txDepth}`);
@@ -319,16 +331,23 @@ export class Session {
     const it = conn.cursor(sql, params, arrays, batchSize);
     this.#streams ??= new Set();
     this.#streams.add(it);
+    const inst = this.#host.instrumentation;
+    // Telemetry covers the cursor's whole life, not one statement: see Instrumentation.
+    const measure = inst.active ? inst.startStream(sql) : undefined;
     let broken = false;
+    let failure: unknown;
     try {
       for (;;) {
         let n: IteratorResult<unknown[], void>;
+        const start = measure === undefined ? 0 : performance.now();
         try {
           n = await it.next();
         } catch (error) {
           broken = conn.broken;
-          throw translateError(error, conn.dialect, `stream on ${this.#what}`, sql);
+          failure = translateError(error, conn.dialect, `stream on ${this.#what}`, sql);
+          throw failure;
         }
+        measure?.fetched(n.done ? 0 : n.value.length, performance.now() - start);
         if (n.done) return;
         yield n.value;
       }
@@ -336,19 +355,7 @@ export class Session {
       this.#streams?.delete(it);
       await it.return();
       if (own) this.#pool.releaseDriver(conn, broken || conn.broken);
-    }
-  }
-
-  /** Runs `fn` with the connection writes go to (the transaction's, when one is open). */
-  async withWriteConnection<R>(fn: (c: DriverConnection) => R | Promise<R>): Promise<R> {
-    this.assertUsable();
-    if (this.#tx !== undefined) return fn(this.#tx);
-    if (!this.#pool.perStatementReads) return fn(await this.#acquireHeld());
-    const c = await this.#pool.acquireDriver("write", this.#signal, this.#host.acquireTimeoutMs);
-    try {
-      return await fn(c);
-    } finally {
-      this.#pool.releaseDriver(c, c.broken);
+      measure?.end(failure);
     }
   }
 

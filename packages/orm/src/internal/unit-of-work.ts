@@ -2,6 +2,7 @@ import { OrmError } from "../errors.ts";
 import type { ColumnMeta, EntityMeta } from "../schema/entity-meta.ts";
 import {
   conflict,
+  deleteOrder,
   detectChanges,
   fixUp,
   insertOrder,
@@ -200,8 +201,7 @@ export async function saveChanges(core: ContextCore, insertBatchSize: number): P
       if (r.affected === 0) throw conflict(meta, meta.keyOf(entry.obj), version, "updating");
     }
 
-    const children = [...deleted].sort((x, y) => order.get(y.meta)! - order.get(x.meta)!);
-    for (const entry of children) {
+    for (const entry of deleteOrder(deleted, order)) {
       const meta = entry.meta;
       const shape = compileDelete(compiler, shapes, meta);
       const params: unknown[] = [];
@@ -220,7 +220,9 @@ export async function saveChanges(core: ContextCore, insertBatchSize: number): P
       : new OrmError("ORM_QUERY_FAILED", `saveChanges failed: ${String(error)}`, { cause: error });
   }
 
-  // Accept: the database now holds what the objects say.
+  // Accept: the database now holds what the objects say. Snapshots of the written rows, and of
+  // the rows they point at (whose included relations may have changed), are forgotten.
+  const forget = core.holdsSnapshots;
   lastMeta = undefined;
   let tracked: Map<unknown, object> | undefined;
   for (let i = 0; i < added.length; i++) {
@@ -235,10 +237,14 @@ export async function saveChanges(core: ContextCore, insertBatchSize: number): P
     e.original = originalsOf(meta, e.obj);
     const key = meta.keyOf(e.obj);
     tracked!.set(key, e.obj);
-    core.forgetSnapshot(meta, key);
+    if (forget) {
+      core.forgetSnapshot(meta, key);
+      core.forgetReferenced(meta, e.obj, undefined);
+    }
   }
   for (const { entry } of modified) {
     const meta = entry.meta;
+    if (forget) core.forgetReferenced(meta, entry.obj, entry.original);
     if (meta.version)
       entry.obj[meta.version.key] = (entry.original![meta.version.position] as number) + 1;
     entry.original = originalsOf(meta, entry.obj);
@@ -249,6 +255,7 @@ export async function saveChanges(core: ContextCore, insertBatchSize: number): P
     core.entries.delete(e.obj);
     core.trackedMap(e.meta).delete(key);
     core.forgetSnapshot(e.meta, key);
+    if (forget) core.forgetReferenced(e.meta, e.obj, e.original);
   }
   return { inserted: added.length, updated: modified.length, deleted: deleted.length };
 }

@@ -36,15 +36,47 @@ export class ColumnRef<T extends string = string, K extends string = string, V =
   ne(value: V): Condition<T> {
     return this.#compare("<>", value, "ne");
   }
+  /**
+   * `column > value`.
+   *
+   * @example
+   * ```ts
+   * db.from(Post).where(Post.views.gt(1000n)).all();
+   * ```
+   */
   gt(value: V): Condition<T> {
     return this.#compare(">", value, "gt");
   }
+  /**
+   * `column >= value`.
+   *
+   * @example
+   * ```ts
+   * db.from(Post).where(Post.publishedAt.gte(new Date("2026-01-01"))).all();
+   * ```
+   */
   gte(value: V): Condition<T> {
     return this.#compare(">=", value, "gte");
   }
+  /**
+   * `column < value`.
+   *
+   * @example
+   * ```ts
+   * db.from(User).where(User.id.lt(100)).count();
+   * ```
+   */
   lt(value: V): Condition<T> {
     return this.#compare("<", value, "lt");
   }
+  /**
+   * `column <= value`.
+   *
+   * @example
+   * ```ts
+   * db.from(Post).where(Post.publishedAt.lte(new Date())).orderBy(Post.publishedAt, "desc").all();
+   * ```
+   */
   lte(value: V): Condition<T> {
     return this.#compare("<=", value, "lte");
   }
@@ -60,12 +92,36 @@ export class ColumnRef<T extends string = string, K extends string = string, V =
   like(pattern: V & string): Condition<T> {
     return this.#compare("like", pattern, "like");
   }
+  /**
+   * SQL `NOT LIKE`: rows whose value does not match the pattern (NULLs do not match either).
+   *
+   * @example
+   * ```ts
+   * db.from(User).where(User.email.notLike("%@example.com")).all();
+   * ```
+   */
   notLike(pattern: V & string): Condition<T> {
     return this.#compare("not like", pattern, "notLike");
   }
+  /**
+   * `column IS NULL`: how to find missing values (`eq(null)` is refused, since it never matches).
+   *
+   * @example
+   * ```ts
+   * db.from(User).where(User.bio.isNull()).all();
+   * ```
+   */
   isNull(): Condition<T> {
     return new Condition("is null", this.meta, undefined, undefined);
   }
+  /**
+   * `column IS NOT NULL`.
+   *
+   * @example
+   * ```ts
+   * db.from(Post).where(Post.publishedAt.isNotNull()).count();
+   * ```
+   */
   isNotNull(): Condition<T> {
     return new Condition("is not null", this.meta, undefined, undefined);
   }

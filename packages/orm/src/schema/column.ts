@@ -68,11 +68,20 @@ export interface ColumnSpec {
 /** The compile-time facts of a column; only types read them. */
 export interface ColumnInfo {
   readonly type: unknown;
+  /** The storage kind (`col.timestamp()` is `"timestamp"`): what the Kysely types follow. */
+  readonly kind: ColumnKind;
   readonly nullable: boolean;
   /** May be left out of an insert (generated, defaulted, nullable or version). */
   readonly optional: boolean;
   readonly primary: boolean;
   readonly wrapped: boolean;
+  /** The name given with `.dbName()`; `undefined` means the property name in snake_case. */
+  readonly dbName: string | undefined;
+  /**
+   * Whether the database fills the column when an insert leaves it out: `true` (identity,
+   * rowid, a DEFAULT), or `"postgres"` where only PostgreSQL has the default (random UUIDs).
+   */
+  readonly dbDefault: boolean | "postgres";
 }
 
 type With<I, P> = { readonly [K in keyof I]: K extends keyof P ? P[K] : I[K] };
@@ -108,7 +117,7 @@ export class Column<I extends ColumnInfo = ColumnInfo> {
   }
 
   /** The database generates the value (identity on PostgreSQL, rowid on SQLite). */
-  generated(): Column<With<I, { optional: true }>> {
+  generated(): Column<With<I, { optional: true; dbDefault: true }>> {
     return this.#with({ generated: true });
   }
 
@@ -123,7 +132,7 @@ export class Column<I extends ColumnInfo = ColumnInfo> {
   }
 
   /** A default value, used by the database and applied by `db.add()`. */
-  default(value: I["type"]): Column<With<I, { optional: true }>> {
+  default(value: I["type"]): Column<With<I, { optional: true; dbDefault: true }>> {
     return this.#with({ default: { kind: "value", value } });
   }
 
@@ -138,12 +147,14 @@ export class Column<I extends ColumnInfo = ColumnInfo> {
   }
 
   /** The column's name in the database (default: the property name in snake_case). */
-  dbName(name: string): Column<I> {
+  dbName<const N extends string>(name: N): Column<With<I, { dbName: N }>> {
     return this.#with({ dbName: name });
   }
 
   /** The optimistic-concurrency version (an int column): starts at 1, bumped by every update. */
-  version(this: Column<I & { readonly type: number }>): Column<With<I, { optional: true }>> {
+  version(
+    this: Column<I & { readonly type: number }>,
+  ): Column<With<I, { optional: true; dbDefault: true }>> {
     if (this.spec.kind !== "int") {
       throw new OrmError(
         "ORM_INVALID_ENTITY",
@@ -154,7 +165,9 @@ export class Column<I extends ColumnInfo = ColumnInfo> {
   }
 
   /** Defaults to the current time (in the database, and in memory on `db.add()`). */
-  defaultNow(this: Column<I & { readonly type: Date }>): Column<With<I, { optional: true }>> {
+  defaultNow(
+    this: Column<I & { readonly type: Date }>,
+  ): Column<With<I, { optional: true; dbDefault: true }>> {
     if (this.spec.kind !== "timestamp") {
       throw new OrmError(
         "ORM_INVALID_ENTITY",
@@ -165,7 +178,9 @@ export class Column<I extends ColumnInfo = ColumnInfo> {
   }
 
   /** Defaults to a random UUID, made by `db.add()` so the key is known before saving. */
-  defaultRandom(this: Column<I & { readonly type: string }>): Column<With<I, { optional: true }>> {
+  defaultRandom(
+    this: Column<I & { readonly type: string }>,
+  ): Column<With<I, { optional: true; dbDefault: "postgres" }>> {
     if (this.spec.kind !== "uuid") {
       throw new OrmError(
         "ORM_INVALID_ENTITY",
@@ -193,12 +208,15 @@ export class Column<I extends ColumnInfo = ColumnInfo> {
   }
 }
 
-type Base<T> = {
+type Base<T, K extends ColumnKind> = {
   readonly type: T;
+  readonly kind: K;
   readonly nullable: false;
   readonly optional: false;
   readonly primary: false;
   readonly wrapped: false;
+  readonly dbName: undefined;
+  readonly dbDefault: false;
 };
 
 function spec(kind: ColumnKind, extra: Partial<ColumnSpec> = {}): ColumnSpec {
@@ -224,27 +242,27 @@ function spec(kind: ColumnKind, extra: Partial<ColumnSpec> = {}): ColumnSpec {
 /** The column factories and the value type each reads as. */
 export interface ColumnFactories {
   /** 32-bit integer, read as `number`. */
-  int(): Column<Base<number>>;
+  int(): Column<Base<number, "int">>;
   /** 64-bit integer, read as `bigint`. */
-  bigint(): Column<Base<bigint>>;
+  bigint(): Column<Base<bigint, "bigint">>;
   /** Double-precision float, read as `number`. */
-  real(): Column<Base<number>>;
+  real(): Column<Base<number, "real">>;
   /** Exact decimal, read as a `string` so no precision is lost. */
-  decimal(precision?: number, scale?: number): Column<Base<string>>;
+  decimal(precision?: number, scale?: number): Column<Base<string, "decimal">>;
   /** Text; narrow it with a type argument: `col.text<"admin" | "member">()`. */
-  text<T extends string = string>(): Column<Base<T>>;
+  text<T extends string = string>(): Column<Base<T, "text">>;
   /** Text with a maximum length (`varchar(n)` on PostgreSQL). */
-  varchar<T extends string = string>(length: number): Column<Base<T>>;
-  boolean(): Column<Base<boolean>>;
+  varchar<T extends string = string>(length: number): Column<Base<T, "varchar">>;
+  boolean(): Column<Base<boolean, "boolean">>;
   /** A point in time, read as `Date` (`timestamptz` on PostgreSQL, ISO-8601 text on SQLite). */
-  timestamp(): Column<Base<Date>>;
+  timestamp(): Column<Base<Date, "timestamp">>;
   /** A calendar date, read as a `YYYY-MM-DD` string. */
-  date(): Column<Base<string>>;
+  date(): Column<Base<string, "date">>;
   /** JSON (`jsonb` on PostgreSQL); give the shape as a type argument. */
-  json<T>(): Column<Base<T>>;
-  uuid(): Column<Base<string>>;
+  json<T>(): Column<Base<T, "json">>;
+  uuid(): Column<Base<string, "uuid">>;
   /** Binary data, read as `Uint8Array`. */
-  bytes(): Column<Base<Uint8Array>>;
+  bytes(): Column<Base<Uint8Array, "bytes">>;
 }
 
 /**

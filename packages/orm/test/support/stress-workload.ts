@@ -54,6 +54,9 @@ export async function runRound(
             seen.add(u);
             for (const p of u.posts) seen.add(p);
           }
+          if (seed && !(list as readonly object[]).includes(seed)) {
+            throw new Error(`identity map broke in request ${i}: include() copied a found row`);
+          }
           await db.transaction(async (tx) => {
             const user = tx.add(User, { email: `${round}-${i}@stress.test`, name: `request ${i}` });
             tx.add(Post, { author: user, title: `post of ${i}` });
