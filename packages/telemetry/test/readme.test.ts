@@ -96,7 +96,9 @@ describe("README ts examples", () => {
     // the @dext/source condition) and the other imports through its node_modules.
     const check = mkdtempSync(join(root, ".readme-typecheck-"));
     try {
-      examples.forEach((code, i) => writeFileSync(join(check, `example-${i + 1}.mts`), code));
+      for (const [i, code] of examples.entries()) {
+        writeFileSync(join(check, `example-${i + 1}.mts`), code);
+      }
       writeFileSync(
         join(check, "tsconfig.json"),
         JSON.stringify({ extends: "@dext/tsconfig/test.json", include: ["*.mts"] }),
