@@ -4,96 +4,114 @@ import { setImmediate as nextTurn } from "node:timers/promises";
 import { Worker } from "node:worker_threads";
 import { describe, expect, it } from "vitest";
 import { type AtomicKind, AtomicNullable } from "../src/index.ts";
+import type { HammerTask } from "./fixtures/atomic-worker.ts";
+import { SEEN_TARGET } from "./fixtures/hammer-control.ts";
 import { runWorkers, startWorker } from "./fixtures/start-workers.ts";
 
 const WORKERS = 4;
-const ITERATIONS = 5_000;
+// Enough increments that the workers, released together by the start barrier, overlap for many
+// scheduler time slices even on a busy 2-core machine.
+const ITERATIONS = 200_000;
 const kinds: readonly AtomicKind[] = ["int32", "float64", "bigint64"];
 
 const zero = (kind: AtomicKind) => (kind === "bigint64" ? 0n : 0);
 const slotOf = (kind: AtomicKind) =>
   AtomicNullable.create(kind, { initial: zero(kind) }) as AtomicNullable<number | bigint>;
+const sum = (values: readonly (number | undefined)[]): number =>
+  values.reduce<number>((total, v) => total + (v ?? 0), 0);
 
 async function untilWaiting(slot: AtomicNullable<number | bigint>, count: number): Promise<void> {
   // Waits for a condition (the workers registered as sleepers), not for a duration.
   while (slot.waiting < count) await nextTurn();
 }
 
+function hammer(mode: HammerTask["mode"], kind: AtomicKind, slot: AtomicNullable<number | bigint>) {
+  return runWorkers(
+    Array.from({ length: WORKERS }, (_, id) => ({
+      mode,
+      buffer: slot.buffer,
+      kind,
+      id,
+      iterations: ITERATIONS,
+    })),
+  );
+}
+
 describe.each(kinds)("%s slot hammered by worker threads", (kind) => {
-  it("loses no update: compare-and-set increments add up exactly", async () => {
+  it("loses no update: compare-and-set increments add up exactly, under real contention", async () => {
     const slot = slotOf(kind);
-    await runWorkers(
-      Array.from({ length: WORKERS }, (_, id) => ({
-        mode: "cas-increment" as const,
-        buffer: slot.buffer,
-        kind,
-        id,
-        iterations: ITERATIONS,
-      })),
-    );
+    const results = await hammer("cas-increment", kind, slot);
     expect(Number(slot.load().getOrThrow())).toBe(WORKERS * ITERATIONS);
+    // Failed compare-and-sets prove the threads wrote the slot at the same time.
+    expect(sum(results.map((r) => r.casFailures))).toBeGreaterThan(0);
   });
 
-  it("loses no update through update()", async () => {
+  it("loses no update through update(), which retried when another thread wrote first", async () => {
     const slot = slotOf(kind);
-    await runWorkers(
-      Array.from({ length: WORKERS }, (_, id) => ({
-        mode: "update-increment" as const,
-        buffer: slot.buffer,
-        kind,
-        id,
-        iterations: ITERATIONS,
-      })),
-    );
+    const results = await hammer("update-increment", kind, slot);
     expect(Number(slot.load().getOrThrow())).toBe(WORKERS * ITERATIONS);
+    expect(sum(results.map((r) => r.retries))).toBeGreaterThan(0);
+  });
+
+  it("negative control: the same harness catches lost updates from load-then-store", async () => {
+    // Increments written as store(load() + 1) instead of a compare-and-set must lose some,
+    // or the tests above could not have caught a lost update either.
+    const slot = slotOf(kind);
+    await hammer("load-store-increment", kind, slot);
+    const total = Number(slot.load().getOrThrow());
+    expect(total).toBeGreaterThan(0);
+    expect(total).toBeLessThan(WORKERS * ITERATIONS);
   });
 
   it("exchange neither loses nor duplicates a value: what came out plus what is left is what went in", async () => {
     const slot = AtomicNullable.create(kind) as AtomicNullable<number | bigint>;
-    const results = await runWorkers(
-      Array.from({ length: WORKERS }, (_, id) => ({
-        mode: "exchange" as const,
+    const results = await hammer("exchange", kind, slot);
+    const tokens = WORKERS * ITERATIONS;
+    const wentIn = (tokens * (tokens + 1)) / 2;
+    expect(sum(results.map((r) => r.received)) + Number(slot.load().getOrThrow())).toBe(wentIn);
+    // Workers took out tokens other workers had put in: their exchanges interleaved.
+    expect(sum(results.map((r) => r.fromOthers))).toBeGreaterThan(0);
+  });
+
+  it("never shows a torn value: readers running beside the writers only see whole writes", async () => {
+    const slot = AtomicNullable.create(kind) as AtomicNullable<number | bigint>;
+    const writers = 2;
+    const readers = 2;
+    // One run, one barrier: readers and writers start together, readers stop when every
+    // writer has finished (the readers' `iterations` is the number of writers to wait for),
+    // and a writer finishes only once every reader has loaded its values SEEN_TARGET times.
+    const results = await runWorkers([
+      ...Array.from({ length: writers }, (_, id) => ({
+        mode: "write-pattern" as const,
         buffer: slot.buffer,
         kind,
         id,
         iterations: ITERATIONS,
+        readers,
       })),
-    );
-    const tokens = WORKERS * ITERATIONS;
-    const wentIn = (tokens * (tokens + 1)) / 2;
-    const cameOut = results.reduce((sum, r) => sum + r.received!, 0);
-    expect(cameOut + Number(slot.load().getOrThrow())).toBe(wentIn);
-  });
-
-  it("never shows a torn value: readers only see values some writer wrote", async () => {
-    const slot = AtomicNullable.create(kind) as AtomicNullable<number | bigint>;
-    const control = new SharedArrayBuffer(8);
-    const writers = 2;
-    const readers = Array.from({ length: 2 }, (_, i) =>
-      startWorker({
-        mode: "read-check",
+      ...Array.from({ length: readers }, (_, reader) => ({
+        mode: "read-check" as const,
         buffer: slot.buffer,
         kind,
-        control,
-        id: 100 + i,
+        id: 100 + reader,
+        reader,
         iterations: writers,
-      }),
-    );
-    await runWorkers(
-      Array.from({ length: writers }, (_, id) => ({
-        mode: "write-pattern" as const,
-        buffer: slot.buffer,
-        kind,
-        control,
-        id,
-        iterations: 4 * ITERATIONS,
       })),
-    );
-    const results = await Promise.all(readers.map((r) => r.result));
-    for (const r of results) {
+    ]);
+    for (const w of results.filter((r) => r.writes !== undefined)) {
+      expect(w.writes).toBeGreaterThanOrEqual(ITERATIONS);
+    }
+    const readResults = results.filter((r) => r.reads !== undefined);
+    expect(readResults).toHaveLength(readers);
+    for (const r of readResults) {
       expect(r.firstTorn).toBeUndefined();
       expect(r.torn).toBe(0);
-      expect(r.reads).toBeGreaterThan(0);
+      // Each reader loaded whole values of every writer, at least SEEN_TARGET times each,
+      // while that writer was still running (a writer finishes only once every reader has),
+      // so the slot changed under the readers.
+      expect(r.writersSeen).toEqual([0, 1]);
+      for (const n of r.readsPerWriter!) expect(n).toBeGreaterThanOrEqual(SEEN_TARGET);
+      expect(r.changes).toBeGreaterThanOrEqual(1);
     }
   });
 });

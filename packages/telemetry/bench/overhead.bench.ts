@@ -1,13 +1,14 @@
 // What telemetry costs on a hot path: a span plus one counter increment plus one histogram
 // record, with no SDK and with the SDK on, against a bare function call; a log line with
-// trace ids against plain pino; and the metric hot path against prom-client.
+// trace ids against plain pino; the metric hot path against prom-client; and what process
+// metrics cost when on, per scrape and per request.
 import { join } from "node:path";
 import { type BenchLine, compare, saveResults, timeSampler } from "@dext/bench-kit";
 import { ExportResultCode } from "@opentelemetry/core";
 import type { ReadableSpan, SpanExporter } from "@opentelemetry/sdk-trace";
 import pino from "pino";
 import promClient from "prom-client";
-import { createLogger, createTelemetry, withSpan } from "../src/index.ts";
+import { createLogger, createTelemetry, enableProcessMetrics, withSpan } from "../src/index.ts";
 
 /** Accepts every span and keeps none: measures the SDK, not an exporter. */
 class DiscardExporter implements SpanExporter {
@@ -172,10 +173,63 @@ await run({
 });
 await metricsOnly.shutdown();
 
+// Process metrics, on against off. A scrape: the same registry contents (50 HTTP series) with
+// and without the ~25 process families read at scrape time.
+const seed = (t: ReturnType<typeof createTelemetry>): void => {
+  for (let i = 0; i < 50; i++) {
+    const l = { method: i % 5 === 0 ? "POST" : "GET", route: `/route/${i % 25}`, status: 200 };
+    t.http.requestsTotal.inc(l);
+    t.http.requestDuration.observe(l, (i % 10) * 0.01);
+  }
+};
+const withProcess = createTelemetry({ logging: { level: "silent" } });
+const withoutProcess = createTelemetry({ logging: { level: "silent" } });
+seed(withProcess);
+seed(withoutProcess);
+const processMetrics = enableProcessMetrics(withProcess.metrics);
+await run({
+  bench: "scrape/process-metrics-on",
+  ours: timeSampler(() => withProcess.metrics.exposition(), { timeMs }),
+  baselines: {
+    "process-metrics-off": timeSampler(() => withoutProcess.metrics.exposition(), { timeMs }),
+  },
+});
+processMetrics.stop();
+
+// A request loop (span, counter, histogram, a small JSON body) that lets the event loop turn
+// every 100 requests, so the event-loop delay monitor and the GC observer do their work in
+// between, as they would in a server. Process metrics are switched on only while `ours` runs.
+const requests = createTelemetry({ logging: { level: "silent" } });
+const requestHttp = requests.http;
+const batch = async (): Promise<void> => {
+  for (let i = 0; i < 100; i++) {
+    withSpan("GET /threads/:id", attributes, () => {
+      requestHttp.requestsTotal.inc(labels);
+      requestHttp.requestDuration.observe(labels, 0.012);
+      sinkValue += JSON.stringify({ id: i, title: "thread", tags: ["a", "b"] }).length;
+    });
+  }
+  await new Promise<void>((resolve) => setImmediate(resolve));
+};
+const requestLoop = timeSampler(batch, { timeMs, opsPerCall: 100 });
+await run({
+  bench: "requests/process-metrics-on",
+  ours: async () => {
+    const on = enableProcessMetrics(requests.metrics);
+    try {
+      return await requestLoop();
+    } finally {
+      on.stop();
+    }
+  },
+  baselines: { "process-metrics-off": requestLoop },
+});
+await Promise.all([withProcess.shutdown(), withoutProcess.shutdown(), requests.shutdown()]);
+
 if (process.env.BENCH_SAVE !== "0") {
   const file = await saveResults(join(import.meta.dirname, ".."), "overhead", lines, {
     notes:
-      "ops/s of one operation; raw is the same work without telemetry. The SDK line samples every span into a BatchSpanProcessor with an exporter that discards.",
+      "ops/s of one operation; raw is the same work without telemetry. The SDK line samples every span into a BatchSpanProcessor with an exporter that discards. process-metrics-off is the same scrape or request loop with process metrics off.",
   });
   process.stdout.write(`saved ${file}\n`);
 }

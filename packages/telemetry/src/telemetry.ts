@@ -12,6 +12,7 @@ import type { DestinationStream } from "pino";
 import type { TelemetryConfig } from "./config.ts";
 import { TelemetryError } from "./errors.ts";
 import { ensureContextManager } from "./internal/context-manager.ts";
+import { spanDropCounter } from "./internal/dropped-spans.ts";
 import { createMeterBridge } from "./internal/meter-bridge.ts";
 import { setLive } from "./internal/span-tracers.ts";
 import { setupTracing } from "./internal/tracing-setup.ts";
@@ -147,6 +148,13 @@ class TelemetryImpl implements Telemetry {
       }),
     );
 
+    const m = options.metrics ?? {};
+    this.metrics = createMetrics({
+      ...(m.maxCardinality !== undefined ? { maxCardinality: m.maxCardinality } : {}),
+      ...(m.defaultLabels !== undefined ? { defaultLabels: m.defaultLabels } : {}),
+      onProblem,
+    });
+
     const tracing = options.tracing ?? {};
     const otlpFromEnv =
       variables.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT !== undefined ||
@@ -159,7 +167,12 @@ class TelemetryImpl implements Telemetry {
       batch: tracing.batch ?? {},
       resource,
       onProblem,
+      onSpansDropped: (reason, count) => droppedSpans?.(reason, count),
     });
+    const droppedSpans =
+      setup.provider === undefined
+        ? undefined
+        : spanDropCounter(this.metrics, tracing.batch?.maxQueueSize, onProblem);
     this.#ownTracer = setup.tracer;
     this.#tracerOnly = setup.tracer === undefined ? {} : { tracer: setup.tracer };
     if (setup.tracer !== undefined) {
@@ -176,12 +189,6 @@ class TelemetryImpl implements Telemetry {
       this.#shutdownWork.push(() => provider.shutdown());
     }
 
-    const m = options.metrics ?? {};
-    this.metrics = createMetrics({
-      ...(m.maxCardinality !== undefined ? { maxCardinality: m.maxCardinality } : {}),
-      ...(m.defaultLabels !== undefined ? { defaultLabels: m.defaultLabels } : {}),
-      onProblem,
-    });
     this.http = httpInstruments(this.metrics, m.httpBuckets ? { buckets: m.httpBuckets } : {});
     this.db = dbInstruments(this.metrics, m.dbBuckets ? { buckets: m.dbBuckets } : {});
     const bridge = createMeterBridge(this.metrics, resource, this.metrics.maxCardinality);

@@ -6,6 +6,7 @@ import {
   metricsEndpoint,
   type TelemetryError,
 } from "../src/index.ts";
+import { parseOpenMetrics } from "./support/openmetrics.ts";
 
 const PROM = "text/plain; version=0.0.4; charset=utf-8";
 const OM = "application/openmetrics-text; version=1.0.0; charset=utf-8";
@@ -96,9 +97,12 @@ describe("Prometheus text exposition (0.0.4)", () => {
   it("histograms have consistent _bucket, _sum and _count series", async () => {
     const { metrics, http } = seeded();
     const { body } = await metrics.exposition();
-    // The parser folds a histogram family into one sample and drops its labels (fine for an
-    // unlabeled histogram, see the next test). Without the TYPE line it returns every
-    // _bucket, _sum and _count sample with its labels, which is what is checked here.
+    // parse-prometheus-text-format folds a typed histogram family into one sample and drops
+    // its labels (its flattenMetrics keys buckets by le alone): right for an unlabeled
+    // histogram (next test), useless for a labelled one. Without the TYPE line it returns
+    // every _bucket, _sum and _count sample with its labels, which is what is checked here.
+    // No other maintained parser of this format is on npm; openmetrics.test.ts checks the
+    // same consistency on the OpenMetrics output with the strict parser, without stripping.
     const typed = family(parsePrometheusTextFormat(body), "http_request_duration_seconds");
     expect(typed.type).toBe("HISTOGRAM");
     const families = parsePrometheusTextFormat(
@@ -166,8 +170,8 @@ describe("Prometheus text exposition (0.0.4)", () => {
   });
 });
 
-describe("OpenMetrics exposition", () => {
-  it("is chosen when Accept asks for application/openmetrics-text, as Prometheus does", async () => {
+describe("content negotiation", () => {
+  it("chooses OpenMetrics when Accept asks for application/openmetrics-text, as Prometheus does", async () => {
     const { metrics } = seeded();
     expect((await metrics.exposition(PROMETHEUS_ACCEPT)).contentType).toBe(OM);
     expect(
@@ -182,44 +186,6 @@ describe("OpenMetrics exposition", () => {
     expect((await metrics.exposition("application/openmetrics-text;q=0")).contentType).toBe(PROM);
     expect((await metrics.exposition("garbage;;;q=x,,")).contentType).toBe(PROM);
   });
-
-  it("follows the OpenMetrics grammar: TYPE/HELP per family, _total counter samples, # EOF last", async () => {
-    const { metrics } = seeded();
-    const { body } = await metrics.exposition(PROMETHEUS_ACCEPT);
-    const lines = body.trimEnd().split("\n");
-    expect(lines.at(-1)).toBe("# EOF");
-    expect(body.endsWith("# EOF\n")).toBe(true);
-    const sample =
-      /^([a-zA-Z_:][a-zA-Z0-9_:]*)(\{([a-zA-Z_][a-zA-Z0-9_]*="(\\.|[^"\\])*"(,[a-zA-Z_][a-zA-Z0-9_]*="(\\.|[^"\\])*")*)?\})? (NaN|[+-]Inf|-?[0-9.e+-]+)$/;
-    const types = new Map<string, string>();
-    for (const line of lines.slice(0, -1)) {
-      const meta = /^# (TYPE|HELP) ([a-zA-Z_:][a-zA-Z0-9_:]*) (.*)$/.exec(line);
-      if (meta) {
-        if (meta[1] === "TYPE") types.set(meta[2]!, meta[3]!);
-        else expect(types.has(meta[2]!)).toBe(true);
-        continue;
-      }
-      const m = sample.exec(line);
-      expect(m, line).not.toBeNull();
-      const name = m![1]!;
-      const base = [...types.keys()].find(
-        (f) =>
-          name === f ||
-          name === `${f}_total` ||
-          ["_bucket", "_sum", "_count"].some((s) => name === `${f}${s}`),
-      );
-      expect(base, name).toBeDefined();
-      if (types.get(base!) === "counter") expect(name).toBe(`${base}_total`);
-    }
-    expect(types.get("http_requests")).toBe("counter");
-    expect(types.get("http_request_duration_seconds")).toBe("histogram");
-    expect(body).toContain(
-      '# HELP weird_values Help with \\\\ backslash and \\"quotes\\"\\nand a newline',
-    );
-    expect(body).toMatch(
-      /^http_requests_total\{method="GET",route="\/threads\/:id",status="200",service="forum"\} \d+$/m,
-    );
-  });
 });
 
 describe("metricsEndpoint", () => {
@@ -232,6 +198,7 @@ describe("metricsEndpoint", () => {
     expect(parsePrometheusTextFormat(text.body).length).toBeGreaterThan(5);
     const om = await scrape(PROMETHEUS_ACCEPT);
     expect(om).toMatchObject({ status: 200, contentType: OM });
+    expect(parseOpenMetrics(om.body).length).toBeGreaterThan(5);
   });
 
   it("leaves out a metric whose callback throws, keeps the rest and counts the failure", async () => {

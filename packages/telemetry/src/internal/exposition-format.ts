@@ -15,6 +15,23 @@ export function formatNumber(n: number): string {
   return String(n);
 }
 
+/**
+ * A bucket bound as OpenMetrics requires for `le` ("Canonical Numbers"): Go's shortest `%g`
+ * with `.0` appended when there is neither a decimal point nor an exponent, so 1 is `1.0`,
+ * 1e-5 is `1e-05` and 1e6 is `1e+06`. The same bound then always has the same label value.
+ */
+export function formatCanonical(n: number): string {
+  if (!Number.isFinite(n)) return formatNumber(n);
+  const [mantissa = "0", exponent = "0"] = n.toExponential().split("e");
+  const e = Number(exponent);
+  if (e < -4 || e >= 6) {
+    // %g switches to exponent form here, with at least two exponent digits.
+    return `${mantissa}e${e < 0 ? "-" : "+"}${String(Math.abs(e)).padStart(2, "0")}`;
+  }
+  const fixed = String(n);
+  return fixed.includes(".") ? fixed : `${fixed}.0`;
+}
+
 const escapeLabel = (v: string): string =>
   v.replace(/\\/g, "\\\\").replace(/\n/g, "\\n").replace(/"/g, '\\"');
 
@@ -63,11 +80,15 @@ function renderFamily(
     const extra = extraLabels(series, defaults);
     const h = series.histogram;
     if (h !== undefined) {
+      const le = openMetrics ? formatCanonical : formatNumber;
       for (const b of h.buckets) {
         out.push(
-          `${familyName}_bucket${labelText(series.labels, extra, formatNumber(b.le))} ${formatNumber(b.count)}`,
+          `${familyName}_bucket${labelText(series.labels, extra, le(b.le))} ${formatNumber(b.count)}`,
         );
       }
+      // OpenMetrics: a histogram with a negative bound has no sum (it would not be a counter),
+      // and _count appears if and only if _sum does.
+      if (openMetrics && h.buckets.some((b) => b.le < 0)) continue;
       const labels = labelText(series.labels, extra);
       out.push(`${familyName}_sum${labels} ${formatNumber(h.sum)}`);
       out.push(`${familyName}_count${labels} ${formatNumber(h.count)}`);

@@ -16,6 +16,7 @@ import {
 } from "@opentelemetry/sdk-trace";
 import { TelemetryError } from "../errors.ts";
 import { MemorySpanExporter } from "../tracing/memory-span-exporter.ts";
+import { CountingSpanProcessor, type OnSpansDropped, SpanQueueGauge } from "./dropped-spans.ts";
 import { OwningTracer } from "./span-tracers.ts";
 
 type OtlpConfig = NonNullable<ConstructorParameters<typeof OTLPTraceExporter>[0]>;
@@ -38,6 +39,8 @@ export interface TracingSetupOptions {
   };
   readonly resource: Resource;
   readonly onProblem: (problem: TelemetryError) => void;
+  /** Told about every finished, sampled span that will never reach the exporter. */
+  readonly onSpansDropped: OnSpansDropped;
 }
 
 export interface TracingSetup {
@@ -49,22 +52,35 @@ export interface TracingSetup {
   readonly target: string;
 }
 
-/** Reports failed exports (the first, then every hundredth) instead of losing them silently. */
+/**
+ * Reports failed exports (the first, then every hundredth) instead of losing them silently,
+ * and counts the spans the batch processor hands over (its queue shrinks by as many).
+ */
 class ReportingExporter implements SpanExporter {
   readonly #inner: SpanExporter;
   readonly #target: string;
   readonly #onProblem: (problem: TelemetryError) => void;
+  readonly #gauge: SpanQueueGauge;
+  readonly #onDropped: OnSpansDropped;
   #failures = 0;
 
-  constructor(inner: SpanExporter, target: string, onProblem: (problem: TelemetryError) => void) {
+  constructor(
+    inner: SpanExporter,
+    target: string,
+    options: Pick<TracingSetupOptions, "onProblem" | "onSpansDropped"> & { gauge: SpanQueueGauge },
+  ) {
     this.#inner = inner;
     this.#target = target;
-    this.#onProblem = onProblem;
+    this.#onProblem = options.onProblem;
+    this.#gauge = options.gauge;
+    this.#onDropped = options.onSpansDropped;
   }
 
   export(spans: ReadableSpan[], done: (result: ExportResult) => void): void {
+    this.#gauge.handedOver(spans.length);
     this.#inner.export(spans, (result) => {
       if (result.code !== ExportResultCode.SUCCESS) {
+        this.#onDropped("export_failed", spans.length);
         this.#failures++;
         if (this.#failures === 1 || this.#failures % 100 === 0) {
           this.#onProblem(
@@ -88,6 +104,9 @@ class ReportingExporter implements SpanExporter {
     return this.#inner.forceFlush?.() ?? Promise.resolve();
   }
 }
+
+/** The OpenTelemetry default of `maxQueueSize`. */
+const DEFAULT_MAX_QUEUE_SIZE = 2048;
 
 function sampler(ratio: number): Sampler {
   const root =
@@ -128,9 +147,10 @@ export function setupTracing(options: TracingSetupOptions): TracingSetup {
     target = `OTLP ${url ?? "(OTEL_EXPORTER_OTLP_* or http://localhost:4318/v1/traces)"}`;
   }
   const { batch } = options;
-  const processor = new BatchSpanProcessor({
-    exporter: new ReportingExporter(exporter, target, options.onProblem),
-    ...(batch.maxQueueSize !== undefined ? { maxQueueSize: batch.maxQueueSize } : {}),
+  const gauge = new SpanQueueGauge(batch.maxQueueSize ?? DEFAULT_MAX_QUEUE_SIZE);
+  const batchProcessor = new BatchSpanProcessor({
+    exporter: new ReportingExporter(exporter, target, { ...options, gauge }),
+    maxQueueSize: gauge.capacity,
     ...(batch.maxExportBatchSize !== undefined
       ? { maxExportBatchSize: batch.maxExportBatchSize }
       : {}),
@@ -142,7 +162,7 @@ export function setupTracing(options: TracingSetupOptions): TracingSetup {
   const provider = new TracerProvider({
     resource: options.resource,
     sampler: sampler(options.sampleRatio),
-    spanProcessors: [processor],
+    spanProcessors: [new CountingSpanProcessor(batchProcessor, gauge, options.onSpansDropped)],
   });
   return {
     tracer: new OwningTracer(provider.getTracer("@dext/telemetry")),
