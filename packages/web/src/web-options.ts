@@ -63,6 +63,12 @@ export interface WebOptions {
   readonly bodyLimit?: number;
   /** A handler that has not finished after this long gets a timeout problem (default 30 s; 0 = none). */
   readonly handlerTimeoutMs?: number;
+  /**
+   * A timed-out handler keeps its request scope (a scoped DbContext, its connection) until it
+   * settles, but at most this much longer; then the scope is disposed anyway and an error is
+   * logged (default 10 s; 0 = dispose at the deadline).
+   */
+  readonly handlerTimeoutGraceMs?: number;
   /** 504 (default: the handler is a gateway to slow dependencies) or 503 (with `Retry-After`). */
   readonly handlerTimeoutStatus?: 503 | 504;
   /** Node's `requestTimeout`: the whole request must arrive within it (default 60 s). */

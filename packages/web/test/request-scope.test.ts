@@ -4,7 +4,7 @@ import { createTestDatabase, type TestDatabase } from "@dext/test-kit";
 import pg from "pg";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import type { WebApp } from "../src/index.ts";
-import { deferred, testApp, until } from "./helpers.ts";
+import { deferred, recordingLogger, testApp, until } from "./helpers.ts";
 
 let app: WebApp | undefined;
 afterEach(async () => {
@@ -74,6 +74,74 @@ describe("the request scope", () => {
     await app.inject("/throws");
     await until(() => Probe.disposed === before + 2);
     expect(Probe.disposed).toBe(before + 2);
+  });
+});
+
+/** A scoped service that knows whether its scope disposed it. */
+class Connection {
+  disposed = false;
+  query(): string {
+    if (this.disposed) throw new Error("the connection was returned to the pool");
+    return "row";
+  }
+  [Symbol.asyncDispose](): Promise<void> {
+    this.disposed = true;
+    return Promise.resolve();
+  }
+}
+const ConnectionToken = token<Connection>("Connection");
+const connections = defineModule({
+  name: "connections",
+  register(services) {
+    services.addScoped(ConnectionToken, { useFactory: () => new Connection() });
+  },
+});
+
+describe("a timed-out handler's scope", () => {
+  it("is disposed only after the handler settles, not at the deadline (regression: the scope was disposed under a running handler)", async () => {
+    app = testApp(
+      { handlerTimeoutMs: 20, handlerTimeoutGraceMs: 600_000 },
+      { modules: [connections] },
+    );
+    const release = deferred();
+    let connection: Connection | undefined;
+    let lateQuery: string | undefined;
+    app.get("/slow").handle(async (ctx) => {
+      connection = ctx.resolve(ConnectionToken);
+      await release.promise;
+      // Still usable after the deadline: the scope waits for the handler.
+      lateQuery = connection.query();
+      return "too late";
+    });
+    const r = await app.inject("/slow");
+    expect(r.statusCode).toBe(504);
+    expect(connection!.disposed).toBe(false);
+    release.resolve();
+    await until(() => connection!.disposed);
+    expect(lateQuery).toBe("row");
+  });
+
+  it("is disposed anyway, with an error logged, when the handler outlives handlerTimeoutGraceMs", async () => {
+    const logger = recordingLogger();
+    app = testApp(
+      { handlerTimeoutMs: 20, handlerTimeoutGraceMs: 20 },
+      { modules: [connections], logger },
+    );
+    let connection: Connection | undefined;
+    app.get("/stuck").handle((ctx) => {
+      connection = ctx.resolve(ConnectionToken);
+      return new Promise(() => {});
+    });
+    const r = await app.inject("/stuck");
+    expect(r.statusCode).toBe(504);
+    await until(() => connection!.disposed);
+    const line = logger.lines.find((l) => l.level === "error" && l.route === "/stuck");
+    expect(line).toMatchObject({
+      reqId: r.json().requestId,
+      handlerTimeoutMs: 20,
+      handlerTimeoutGraceMs: 20,
+    });
+    expect(line!.msg).toContain("grace period");
   });
 });
 

@@ -9,6 +9,7 @@ const schema = z
     host: z.string().min(1),
     bodyLimit: z.number().int().positive(),
     handlerTimeoutMs: ms,
+    handlerTimeoutGraceMs: ms,
     handlerTimeoutStatus: z.union([z.literal(503), z.literal(504)]),
     requestTimeoutMs: ms,
     keepAliveTimeoutMs: ms,
@@ -79,6 +80,7 @@ export interface WebConfig {
   readonly host?: Opt<string>;
   readonly bodyLimit?: Opt<number>;
   readonly handlerTimeoutMs?: Opt<number>;
+  readonly handlerTimeoutGraceMs?: Opt<number>;
   readonly handlerTimeoutStatus?: Opt<503 | 504>;
   readonly requestTimeoutMs?: Opt<number>;
   readonly keepAliveTimeoutMs?: Opt<number>;

@@ -17,6 +17,8 @@ export interface PipelineEnv extends SendEnv {
   readonly provider: ServiceProvider;
   readonly host: Host;
   readonly handlerTimeoutMs: number;
+  /** After a handler timeout, how long its scope waits for the handler to settle. */
+  readonly handlerTimeoutGraceMs: number;
   readonly timeoutStatus: 503 | 504;
   readonly retryAfterSeconds: number;
   readonly instrumentation: Instrumentation;
@@ -62,7 +64,11 @@ function compose(middleware: readonly Middleware[], def: MutableRouteDefinition)
 
 const TIMED_OUT = Symbol("timed out");
 
-/** Tracks one request until its scope may be disposed: response closed and work settled. */
+/**
+ * Tracks one request until its scope may be disposed: the response is closed and the handler's
+ * work has settled. A timed-out handler is still running when its 504 is sent, so its scope (a
+ * scoped DbContext and its connection) stays open until it settles or its grace period ends.
+ */
 class RequestLife {
   readonly ctx: RequestContextImpl;
   readonly reply: FastifyReply;
@@ -71,6 +77,7 @@ class RequestLife {
   settled = false;
   aborted = false;
   #disposed = false;
+  #grace: NodeJS.Timeout | undefined;
 
   readonly instrumentation: Instrumentation;
 
@@ -109,8 +116,39 @@ class RequestLife {
   };
 
   settle(): void {
+    if (this.#grace !== undefined) {
+      clearTimeout(this.#grace);
+      this.#grace = undefined;
+    }
     this.settled = true;
     this.#maybeDispose();
+  }
+
+  /**
+   * The handler missed its deadline: its scope waits for it to settle, but at most `graceMs`
+   * more; a handler that ignores its aborted signal for longer has its scope disposed under it.
+   */
+  timedOut(timeoutMs: number, graceMs: number): void {
+    if (this.settled) return;
+    if (graceMs <= 0) {
+      this.settle();
+      return;
+    }
+    this.#grace = setTimeout(() => {
+      this.#grace = undefined;
+      if (this.settled) return;
+      this.logger.error(
+        {
+          reqId: this.ctx.id,
+          route: this.ctx.route.fullPath,
+          handlerTimeoutMs: timeoutMs,
+          handlerTimeoutGraceMs: graceMs,
+        },
+        "a timed-out handler is still running after its grace period; disposing its request scope under it (make the handler honour ctx.signal)",
+      );
+      this.settle();
+    }, graceMs);
+    this.#grace.unref();
   }
 
   #maybeDispose(): void {
@@ -148,15 +186,18 @@ export function createRouteHandler(
 
   const deadlines = timeoutMs > 0 ? new Deadlines(tickFor(timeoutMs)) : undefined;
 
-  // Waits for an async handler, or for its deadline, whichever comes first.
+  // Waits for an async handler, or for its deadline, whichever comes first. At the deadline the
+  // client gets its answer; the scope stays open until the handler settles (see RequestLife).
   const settleOrTimeout = (
     work: PromiseLike<unknown>,
     life: RequestLife,
   ): Promise<HttpResult | typeof TIMED_OUT> =>
     new Promise((resolve, reject) => {
+      let timedOut = false;
       const deadline = deadlines!.add(timeoutMs, () => {
+        timedOut = true;
         life.ctx.abort(new DOMException(`handler timeout (${timeoutMs} ms)`, "TimeoutError"));
-        life.settle();
+        life.timedOut(timeoutMs, env.handlerTimeoutGraceMs);
         resolve(TIMED_OUT);
       });
       work.then(
@@ -168,6 +209,12 @@ export function createRouteHandler(
         (e: unknown) => {
           deadlines!.cancel(deadline);
           life.settle();
+          if (timedOut && e !== life.ctx.abortReason) {
+            life.ctx.raw.request.log.warn(
+              { err: e, route: def.fullPath },
+              "a handler failed after its timeout",
+            );
+          }
           reject(e);
         },
       );

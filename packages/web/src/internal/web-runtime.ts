@@ -126,6 +126,7 @@ export class WebRuntime {
       negotiator,
       notAcceptable: o.notAcceptable,
       handlerTimeoutMs: o.handlerTimeoutMs,
+      handlerTimeoutGraceMs: o.handlerTimeoutGraceMs,
       timeoutStatus: o.handlerTimeoutStatus,
       retryAfterSeconds: o.retryAfterSeconds,
       instrumentation,
