@@ -79,9 +79,15 @@ export interface WebOptions {
   readonly headersTimeoutMs?: number;
   /** Largest header block in bytes (default 16 KiB); larger ones get 431. */
   readonly maxHeaderSize?: number;
-  /** fastify's `trustProxy`: true, a hop count, or addresses/CIDRs of trusted proxies (default false). */
+  /**
+   * fastify's `trustProxy`: true, addresses/CIDRs of trusted proxies, or a hop count (which
+   * trusts no socket peer, as in fastify 5) (default false).
+   */
   readonly trustProxy?: boolean | number | string | readonly string[];
-  /** Honour an incoming request id header (default: when `trustProxy` is set). */
+  /**
+   * Honour an incoming request id header (default: when `trustProxy` is set). With `trustProxy`
+   * set, only from a socket peer that is a trusted proxy; without it, from every client.
+   */
   readonly trustRequestId?: boolean;
   /** Default `x-request-id`. */
   readonly requestIdHeader?: string;

@@ -80,6 +80,36 @@ describe("baseline hygiene", () => {
     }
   });
 
+  it("honours an incoming request id only when the socket peer is a trusted proxy (regression: any client was trusted once trustProxy was set)", async () => {
+    app = testApp({ trustProxy: ["10.0.0.0/8"] });
+    app.get("/id").handle((ctx) => ctx.id);
+    const direct = await app.inject({
+      url: "/id",
+      remoteAddress: "127.0.0.1",
+      headers: { "x-request-id": "spoofed-1" },
+    });
+    expect(direct.json()).not.toBe("spoofed-1");
+    expect(direct.headers["x-request-id"]).toBe(direct.json());
+    const viaProxy = await app.inject({
+      url: "/id",
+      remoteAddress: "10.1.2.3",
+      headers: { "x-request-id": "from-proxy-1" },
+    });
+    expect(viaProxy.json()).toBe("from-proxy-1");
+    await app.close();
+    // A hop count cannot vouch for the peer (fastify trusts no peer for it either).
+    app = testApp({ trustProxy: 1 });
+    app.get("/id").handle((ctx) => ctx.id);
+    const hops = await app.inject({ url: "/id", headers: { "x-request-id": "spoofed-2" } });
+    expect(hops.json()).not.toBe("spoofed-2");
+    await app.close();
+    // Without proxies, trustRequestId: true trusts every client (a private network).
+    app = testApp({ trustRequestId: true });
+    app.get("/id").handle((ctx) => ctx.id);
+    const mesh = await app.inject({ url: "/id", headers: { "x-request-id": "mesh-1" } });
+    expect(mesh.json()).toBe("mesh-1");
+  });
+
   it("reads the client address through trusted proxies only", async () => {
     app = testApp({ trustProxy: ["127.0.0.1"] });
     app.get("/ip").handle((ctx) => ctx.ip);

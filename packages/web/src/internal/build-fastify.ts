@@ -1,5 +1,6 @@
 import "./fastify-config.ts";
 import { randomUUID } from "node:crypto";
+import type { IncomingMessage } from "node:http";
 import type { Host, Logger } from "@dext/core-di";
 import fastifyCompress from "@fastify/compress";
 import fastifyCookie from "@fastify/cookie";
@@ -17,6 +18,7 @@ import { flushingZlib } from "./flushing-zlib.ts";
 import type { Instrumentation } from "./instrumentation.ts";
 import { LazyLogger } from "./lazy-logger.ts";
 import type { ProblemRenderer } from "./problem-renderer.ts";
+import { trustProxyFn } from "./proxy-trust.ts";
 import type { ResolvedOptions } from "./resolved-options.ts";
 import { kError, kState } from "./route-handler.ts";
 import { securityHeaders } from "./security-headers.ts";
@@ -41,6 +43,10 @@ export interface BuildInput {
 export async function buildFastify(input: BuildInput): Promise<FastifyInstance> {
   const { host, logger, options, raw, renderer, instrumentation } = input;
   const header = options.requestIdHeader;
+  // With trustProxy set, an incoming id is honoured only from a peer that is a trusted proxy;
+  // without it (and trustRequestId: true) from every client.
+  const peerTrusted =
+    options.trustProxy === false ? () => true : trustProxyFn(options.trustProxy);
   const fastify = Fastify({
     loggerInstance: logger as never,
     // One line per request is ours (with route, duration and trace ids), not fastify's two.
@@ -52,10 +58,15 @@ export async function buildFastify(input: BuildInput): Promise<FastifyInstance> 
     return503OnClosing: false,
     forceCloseConnections: "idle",
     requestIdHeader: false,
-    genReqId: (req: { headers: Record<string, string | string[] | undefined> }) => {
+    genReqId: (req: IncomingMessage) => {
       if (options.trustRequestId) {
         const v = req.headers[header];
-        if (typeof v === "string" && safeRequestId.test(v)) return v;
+        if (
+          typeof v === "string" &&
+          safeRequestId.test(v) &&
+          peerTrusted(req.socket?.remoteAddress ?? "", 0)
+        )
+          return v;
       }
       return randomUUID();
     },
