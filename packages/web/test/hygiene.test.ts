@@ -215,6 +215,31 @@ describe("baseline hygiene", () => {
     expect((await fetch(`${base}/x`)).status).toBe(200);
   });
 
+  it("warns at startup when development mode is on and the server listens beyond loopback", async () => {
+    const logger = recordingLogger();
+    app = testApp({ development: true, host: "0.0.0.0" }, { logger });
+    app.get("/x").handle(() => 1);
+    await app.listen();
+    const warning = logger.lines.find(
+      (l) => l.level === "warn" && String(l.msg).includes("development mode is on"),
+    );
+    expect(warning).toMatchObject({ address: "0.0.0.0" });
+    expect(warning!.msg).toContain("stack traces");
+    await app.close();
+    for (const quiet of [
+      { development: true, host: "127.0.0.1" },
+      { development: false, host: "0.0.0.0" },
+    ]) {
+      const l = recordingLogger();
+      app = testApp(quiet, { logger: l });
+      app.get("/x").handle(() => 1);
+      await app.listen();
+      expect(l.lines.some((x) => String(x.msg).includes("development mode is on"))).toBe(false);
+      await app.close();
+    }
+    app = undefined;
+  });
+
   it("reports a taken port as WEB_LISTEN_FAILED", async () => {
     app = testApp();
     app.get("/x").handle(() => 1);

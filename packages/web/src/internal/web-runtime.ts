@@ -1,4 +1,4 @@
-import type { AddressInfo } from "node:net";
+import { type AddressInfo, BlockList, isIPv4, isIPv6 } from "node:net";
 import type { SecureContextOptions } from "node:tls";
 import { type Host, type Logger, LoggerToken } from "@dext/core-di";
 import fastifyMultipart from "@fastify/multipart";
@@ -31,6 +31,17 @@ export interface RuntimeSources {
   readonly instrumentation: (host: Host) => Instrumentation;
   /** The telemetry scrape handler, when telemetry is registered. */
   readonly metrics: (host: Host) => ((accept?: string) => Promise<MetricsAnswer>) | undefined;
+}
+
+const loopback = new BlockList();
+loopback.addSubnet("127.0.0.0", 8, "ipv4");
+loopback.addAddress("::1", "ipv6");
+
+/** Whether a bound address is reachable from this machine only. */
+function isLoopback(address: string): boolean {
+  const v4 = address.startsWith("::ffff:") ? address.slice(7) : address;
+  if (isIPv4(v4)) return loopback.check(v4, "ipv4");
+  return isIPv6(address) && loopback.check(address, "ipv6");
 }
 
 const sleep = (ms: number): Promise<void> =>
@@ -191,6 +202,12 @@ export class WebRuntime {
     const hostName = address.family === "IPv6" ? `[${address.address}]` : address.address;
     this.#url = `${https ? "https" : "http"}://${hostName}:${address.port}`;
     logger.info({ url: this.#url, http2: https?.http2 === true }, "listening");
+    if (o.development && !isLoopback(address.address)) {
+      logger.warn(
+        { url: this.#url, address: address.address },
+        "development mode is on and the server listens on a non-loopback address: error responses show messages, stack traces, SQL and file paths to every client; set DEXT_ENV=production (or web.development: false) outside your machine",
+      );
+    }
   }
 
   /**
