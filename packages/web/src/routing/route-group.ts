@@ -130,7 +130,17 @@ export class RouteGroup {
 
   /**
    * Registers a fastify plugin in this group's encapsulation context: its hooks and decorators
-   * apply to this group's routes only, unless the plugin is wrapped with `fastify-plugin`.
+   * apply to this group's routes and its nested groups, never to sibling or parent groups,
+   * whether or not the plugin is wrapped with `fastify-plugin` (on the app, the root group, it
+   * applies to every route).
+   *
+   * @example
+   * ```ts
+   * app.group("/admin", (admin) => {
+   *   admin.plugin(fastifyBasicAuth, { validate, authenticate: true }); // only /admin/*
+   *   admin.get("/stats").handle(() => stats());
+   * });
+   * ```
    */
   plugin(plugin: FastifyPlugin, options?: Record<string, unknown>): this {
     this.#open("register a plugin");
