@@ -268,6 +268,45 @@ describe("baseline hygiene", () => {
     app = undefined;
   });
 
+  it("gives parser-level problems a request id that is on the log line, and the path when the request line is at hand", async () => {
+    const logger = recordingLogger();
+    app = testApp({ maxHeaderSize: 2048, requestTimeoutMs: 200 }, { logger });
+    app.get("/x").handle(() => 1);
+    const base = await app.listen();
+    const rejected = () => logger.lines.filter((l) => l.msg === "request rejected by the HTTP parser");
+    const bodyOf = (answer: string) => JSON.parse(answer.slice(answer.indexOf("\r\n\r\n") + 4));
+
+    // One write, so the request line is in the packet the parser fails on.
+    const flood = await raw(base, `GET /x?secret=1 HTTP/1.1\r\nHost: x\r\nx-big: ${"v".repeat(3000)}\r\n\r\n`);
+    const b431 = bodyOf(flood);
+    expect(b431).toMatchObject({ status: 431, instance: "/x", requestId: expect.any(String) });
+    expect(rejected().at(-1)).toMatchObject({
+      reqId: b431.requestId,
+      statusCode: 431,
+      code: "HPE_HEADER_OVERFLOW",
+      url: "/x",
+    });
+
+    const garbage = bodyOf(await raw(base, "NOT HTTP AT ALL\r\n\r\n"));
+    expect(garbage).toMatchObject({ status: 400, type: "https://dext.dev/problems/bad-request" });
+    expect(garbage.instance).toBeUndefined();
+    expect(rejected().at(-1)).toMatchObject({ reqId: garbage.requestId, statusCode: 400 });
+
+    const { hostname, port } = new URL(base);
+    const timedOut = await new Promise<string>((resolve) => {
+      const socket = connect(Number(port), hostname, () => socket.write("GET /x HTTP/1.1\r\n"));
+      let text = "";
+      socket.setEncoding("utf8").on("data", (c: string) => {
+        text += c;
+      });
+      socket.on("close", () => resolve(text));
+    });
+    const b408 = bodyOf(timedOut);
+    expect(b408).toMatchObject({ status: 408, type: "https://dext.dev/problems/request-timeout" });
+    expect(b408.instance).toBeUndefined();
+    expect(rejected().at(-1)).toMatchObject({ reqId: b408.requestId, statusCode: 408 });
+  });
+
   it("reports a taken port as WEB_LISTEN_FAILED", async () => {
     app = testApp();
     app.get("/x").handle(() => 1);

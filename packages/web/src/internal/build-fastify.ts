@@ -17,7 +17,7 @@ import type { WebOptions } from "../web-options.ts";
 import { flushingZlib } from "./flushing-zlib.ts";
 import type { Instrumentation } from "./instrumentation.ts";
 import { LazyLogger } from "./lazy-logger.ts";
-import type { ProblemRenderer } from "./problem-renderer.ts";
+import { pathOf, type ProblemRenderer } from "./problem-renderer.ts";
 import { trustProxyFn } from "./proxy-trust.ts";
 import type { ResolvedOptions } from "./resolved-options.ts";
 import { kError, kState } from "./route-handler.ts";
@@ -82,7 +82,7 @@ export async function buildFastify(input: BuildInput): Promise<FastifyInstance> 
         ...instrumentation.logFields(state),
       })) as never;
     },
-    clientErrorHandler: clientErrorHandler(renderer),
+    clientErrorHandler: clientErrorHandler(renderer, logger),
     // Malformed URLs and failed route constraints never reach the error handler.
     frameworkErrors: (error: Error, request: FastifyRequest, reply: FastifyReply) => {
       renderer.send(reply, renderer.fromError(error, request));
@@ -186,7 +186,7 @@ export async function buildFastify(input: BuildInput): Promise<FastifyInstance> 
         {
           status: 404,
           type: problemTypes.notFound,
-          detail: `no route matches ${request.method} ${request.url.split("?")[0]}`,
+          detail: `no route matches ${request.method} ${pathOf(request.url)}`,
         },
         request,
       ),

@@ -4,6 +4,7 @@ import { createSecureServer } from "node:http2";
 import { createServer as createHttpsServer } from "node:https";
 import type { Socket } from "node:net";
 import type { SecureContextOptions } from "node:tls";
+import type { Logger } from "@dext/core-di";
 import type { FastifyServerFactory } from "fastify";
 import { problemTypes } from "../problem/problem-details.ts";
 import type { ProblemRenderer } from "./problem-renderer.ts";
@@ -53,12 +54,24 @@ export function serverFactory(settings: ServerSettings): FastifyServerFactory {
   }) as unknown as FastifyServerFactory;
 }
 
+// The request line, when the packet the parser failed on starts with one (origin-form only).
+const requestLine = /^[A-Z]{3,10} (\/[^\s?]{0,2047})(?:\?\S*)? HTTP\/1\.[01]\r?\n/;
+
+/** The request path of a rejected request, when the packet the parser failed on holds it. */
+function pathFromPacket(packet: unknown): string | undefined {
+  if (!Buffer.isBuffer(packet)) return undefined;
+  return requestLine.exec(packet.toString("latin1", 0, Math.min(packet.length, 2100)))?.[1];
+}
+
 /**
  * Answers errors the HTTP parser raises before a request exists (oversized headers, garbage,
- * timeouts) with problem+json, then closes the connection.
+ * timeouts) with problem+json, then closes the connection. Each answer gets a request id that
+ * is also on the log line, and the path as `instance` when the request line is at hand (it is
+ * in the failing packet for a header flood sent at once; never for a 408, whose request line
+ * the parser keeps to itself).
  */
-export function clientErrorHandler(renderer: ProblemRenderer) {
-  return (error: Error & { code?: string }, socket: Socket): void => {
+export function clientErrorHandler(renderer: ProblemRenderer, logger: Logger) {
+  return (error: Error & { code?: string; rawPacket?: unknown }, socket: Socket): void => {
     if (error.code === "ECONNRESET" || socket.destroyed) return;
     let status = 400;
     let type: string = problemTypes.badRequest;
@@ -72,6 +85,18 @@ export function clientErrorHandler(renderer: ProblemRenderer) {
       type = problemTypes.requestTimeout;
       detail = "the request did not arrive in time";
     }
+    const requestId = randomUUID();
+    const instance = pathFromPacket(error.rawPacket);
+    logger.info(
+      {
+        reqId: requestId,
+        statusCode: status,
+        code: error.code,
+        remoteAddress: socket.remoteAddress,
+        ...(instance !== undefined ? { url: instance } : {}),
+      },
+      "request rejected by the HTTP parser",
+    );
     if (!socket.writable) {
       socket.destroy();
       return;
@@ -81,7 +106,8 @@ export function clientErrorHandler(renderer: ProblemRenderer) {
       title: STATUS_CODES[status],
       status,
       detail,
-      requestId: randomUUID(),
+      ...(instance !== undefined ? { instance } : {}),
+      requestId,
     });
     socket.end(
       `HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\nContent-Type: application/problem+json; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
