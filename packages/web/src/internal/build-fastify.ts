@@ -15,6 +15,7 @@ import Fastify, {
 import { problemTypes } from "../problem/problem-details.ts";
 import type { WebOptions } from "../web-options.ts";
 import { flushingZlib } from "./flushing-zlib.ts";
+import { closeAfterResponse } from "./close-after-response.ts";
 import type { Instrumentation } from "./instrumentation.ts";
 import { LazyLogger } from "./lazy-logger.ts";
 import { pathOf, type ProblemRenderer } from "./problem-renderer.ts";
@@ -127,10 +128,10 @@ export async function buildFastify(input: BuildInput): Promise<FastifyInstance> 
     }
     const state = host.state;
     if (!gate || state === "Running" || request.routeOptions.config?.dextBypassGate === true) {
-      if (state === "Stopping") reply.header("connection", "close");
+      if (state === "Stopping") closeAfterResponse(request, reply);
       return done();
     }
-    if (state === "Stopping") reply.header("connection", "close");
+    if (state === "Stopping") closeAfterResponse(request, reply);
     // A failed startup's message can hold internals; outside development only the state is shown.
     const detail = state === "Failed" && !renderer.development ? undefined : host.detail;
     renderer.send(

@@ -6,6 +6,7 @@ import { problemTypes } from "../problem/problem-details.ts";
 import type { HttpResult } from "../results/http-result.ts";
 import type { MutableRouteDefinition } from "../routing/route-definition.ts";
 import { bind, presentParts } from "./binding.ts";
+import { closeAfterResponse } from "./close-after-response.ts";
 import { Deadlines, tickFor } from "./deadlines.ts";
 import type { Instrumentation } from "./instrumentation.ts";
 import { type RenderedProblem, replyAlreadySent } from "./problem-renderer.ts";
@@ -271,7 +272,7 @@ export function createRouteHandler(
         instrumentation.fail((request as unknown as Record<symbol, unknown>)[kState], error);
       }
     }
-    if (host.state === "Stopping") reply.header("connection", "close");
+    if (host.state === "Stopping") closeAfterResponse(request, reply);
     if (reply.sent) {
       if (!(result instanceof NoResult)) {
         request.log.error(

@@ -10,6 +10,7 @@ import type { HttpsOptions, WebOptions } from "../web-options.ts";
 import { buildFastify } from "./build-fastify.ts";
 import { CertificateWatcher, loadCertificate } from "./certificates.ts";
 import { registerHealthRoutes } from "./health.ts";
+import { closeAllConnections } from "./server-factory.ts";
 import type { Instrumentation } from "./instrumentation.ts";
 import { checkRoutes, mountRoutes, registerMethodNotAllowed } from "./mount-routes.ts";
 import { FormatterNegotiator } from "./negotiate.ts";
@@ -234,7 +235,7 @@ export class WebRuntime {
         { drainTimeoutMs: o.shutdown.drainTimeoutMs },
         "in-flight requests did not finish before the drain deadline; closing their connections",
       );
-      (fastify.server as unknown as { closeAllConnections?: () => void }).closeAllConnections?.();
+      closeAllConnections(fastify.server);
       await closing;
     }
     this.#logger?.info("web server stopped");
