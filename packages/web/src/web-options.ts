@@ -42,11 +42,21 @@ export interface HealthOptions {
   readonly checkTimeoutMs?: number;
 }
 
-/** Graceful shutdown settings. */
+/**
+ * Graceful shutdown settings.
+ *
+ * @example
+ * ```ts
+ * // Behind a load balancer that polls /health/ready every 5 s:
+ * web({ shutdown: { delayMs: 6000, drainTimeoutMs: 20_000 } });
+ * ```
+ */
 export interface ShutdownOptions {
   /**
-   * Keep serving (with readiness failing) this long before refusing connections, so load
-   * balancers notice (default 0).
+   * How long the server keeps accepting connections after the host enters `Stopping`, before it
+   * closes its port (default 0). Meanwhile readiness fails and every request but health and
+   * metrics gets the lifecycle gate's 503 (with `Retry-After` and `Connection: close`), so load
+   * balancers and clients notice the instance leaving instead of getting refused connections.
    */
   readonly delayMs?: number;
   /** In-flight requests get this long to finish before their connections are closed (default 10 s). */

@@ -156,7 +156,7 @@ export class WebRuntime {
         });
       },
     };
-    if (o.health) registerHealthRoutes(fastify, host, renderer, o.health);
+    if (o.health) registerHealthRoutes(fastify, host, renderer, o.health, o.retryAfterSeconds);
     const scrape = sources.metrics(host);
     if (scrape && o.metricsPath !== false) {
       // Scrapes work while starting and stopping too, like health checks.
