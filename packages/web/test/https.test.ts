@@ -3,7 +3,7 @@ import { type ClientHttp2Session, connect, constants } from "node:http2";
 import { Agent, request as httpsRequest } from "node:https";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { connect as tlsConnect, type TLSSocket } from "node:tls";
+import { type TLSSocket, connect as tlsConnect } from "node:tls";
 import { createConfig, defineModule, silentLogger } from "@dext/core-di";
 import { createTestCertificate, type TestCertificate, toPkcs12 } from "@dext/test-kit";
 import { afterEach, beforeAll, describe, expect, it } from "vitest";
@@ -85,7 +85,13 @@ function rawTls(base: string, ca: string, payload: string): Promise<string> {
   const { port } = new URL(base);
   return new Promise((resolve, reject) => {
     const socket = tlsConnect(
-      { port: Number(port), host: "127.0.0.1", servername: "localhost", ca, ALPNProtocols: ["http/1.1"] },
+      {
+        port: Number(port),
+        host: "127.0.0.1",
+        servername: "localhost",
+        ca,
+        ALPNProtocols: ["http/1.1"],
+      },
       () => socket.write(payload),
     );
     let text = "";

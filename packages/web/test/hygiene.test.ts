@@ -273,11 +273,15 @@ describe("baseline hygiene", () => {
     app = testApp({ maxHeaderSize: 2048, requestTimeoutMs: 200 }, { logger });
     app.get("/x").handle(() => 1);
     const base = await app.listen();
-    const rejected = () => logger.lines.filter((l) => l.msg === "request rejected by the HTTP parser");
+    const rejected = () =>
+      logger.lines.filter((l) => l.msg === "request rejected by the HTTP parser");
     const bodyOf = (answer: string) => JSON.parse(answer.slice(answer.indexOf("\r\n\r\n") + 4));
 
     // One write, so the request line is in the packet the parser fails on.
-    const flood = await raw(base, `GET /x?secret=1 HTTP/1.1\r\nHost: x\r\nx-big: ${"v".repeat(3000)}\r\n\r\n`);
+    const flood = await raw(
+      base,
+      `GET /x?secret=1 HTTP/1.1\r\nHost: x\r\nx-big: ${"v".repeat(3000)}\r\n\r\n`,
+    );
     const b431 = bodyOf(flood);
     expect(b431).toMatchObject({ status: 431, instance: "/x", requestId: expect.any(String) });
     expect(rejected().at(-1)).toMatchObject({

@@ -1,8 +1,8 @@
+import { request as httpRequest } from "node:http";
 import { createConfig, defineModule, HealthCheckToken, silentLogger } from "@dext/core-di";
 import { createTestDatabase, redisTestUrl, type TestDatabase } from "@dext/test-kit";
 import { Redis } from "ioredis";
 import pg from "pg";
-import { request as httpRequest } from "node:http";
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
 import { createApp, type WebApp, web } from "../src/index.ts";
 import { deferred, testApp, until } from "./helpers.ts";

@@ -195,7 +195,9 @@ describe("problem documents", () => {
   it("sends a generic detail for a 4xx error whose message must not be shown", async () => {
     app = testApp();
     app.get("/gone").handle(() => {
-      throw Object.assign(new Error("row 7 deleted by /srv/app/jobs/purge.ts"), { statusCode: 410 });
+      throw Object.assign(new Error("row 7 deleted by /srv/app/jobs/purge.ts"), {
+        statusCode: 410,
+      });
     });
     app.get("/missing").handle(() => {
       throw Object.assign(new Error("lookup in /srv/app/cache failed"), { statusCode: 404 });

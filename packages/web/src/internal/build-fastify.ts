@@ -14,11 +14,11 @@ import Fastify, {
 } from "fastify";
 import { problemTypes } from "../problem/problem-details.ts";
 import type { WebOptions } from "../web-options.ts";
-import { flushingZlib } from "./flushing-zlib.ts";
 import { closeAfterResponse } from "./close-after-response.ts";
+import { flushingZlib } from "./flushing-zlib.ts";
 import type { Instrumentation } from "./instrumentation.ts";
 import { LazyLogger } from "./lazy-logger.ts";
-import { pathOf, type ProblemRenderer } from "./problem-renderer.ts";
+import { type ProblemRenderer, pathOf } from "./problem-renderer.ts";
 import { trustProxyFn } from "./proxy-trust.ts";
 import type { ResolvedOptions } from "./resolved-options.ts";
 import { kError, kState } from "./route-handler.ts";
@@ -46,8 +46,7 @@ export async function buildFastify(input: BuildInput): Promise<FastifyInstance> 
   const header = options.requestIdHeader;
   // With trustProxy set, an incoming id is honoured only from a peer that is a trusted proxy;
   // without it (and trustRequestId: true) from every client.
-  const peerTrusted =
-    options.trustProxy === false ? () => true : trustProxyFn(options.trustProxy);
+  const peerTrusted = options.trustProxy === false ? () => true : trustProxyFn(options.trustProxy);
   const fastify = Fastify({
     loggerInstance: logger as never,
     // One line per request is ours (with route, duration and trace ids), not fastify's two.

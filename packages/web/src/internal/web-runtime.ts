@@ -10,13 +10,13 @@ import type { HttpsOptions, WebOptions } from "../web-options.ts";
 import { buildFastify } from "./build-fastify.ts";
 import { CertificateWatcher, loadCertificate } from "./certificates.ts";
 import { registerHealthRoutes } from "./health.ts";
-import { closeAllConnections } from "./server-factory.ts";
 import type { Instrumentation } from "./instrumentation.ts";
 import { checkRoutes, mountRoutes, registerMethodNotAllowed } from "./mount-routes.ts";
 import { FormatterNegotiator } from "./negotiate.ts";
 import { ProblemRenderer } from "./problem-renderer.ts";
 import { type ResolvedOptions, resolveOptions } from "./resolved-options.ts";
 import type { PipelineEnv } from "./route-handler.ts";
+import { closeAllConnections } from "./server-factory.ts";
 
 /** What a metrics scrape answers. */
 export interface MetricsAnswer {
