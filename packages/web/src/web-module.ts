@@ -25,7 +25,15 @@ export function runtimeOf(module: object): WebRuntime | undefined {
   return runtimes.get(module);
 }
 
-/** The module `web()` returns. */
+/**
+ * The module `web()` returns, to place in a host's `modules`.
+ *
+ * @example
+ * ```ts
+ * const http: WebModule = web({ port: 8080 });
+ * createApp({ modules: [http, orm({ database: { dialect: "postgres" } })] });
+ * ```
+ */
 export type WebModule = DextModule<WebConfig | undefined>;
 
 /**

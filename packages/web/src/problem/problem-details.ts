@@ -1,4 +1,12 @@
-/** One failing field of a validation problem: where (a JSON pointer into the request) and why. */
+/**
+ * One failing field of a validation problem: where (a JSON pointer into the request) and why.
+ *
+ * @example
+ * ```ts
+ * const error: ProblemFieldError = { pointer: "/body/title", detail: "Too small", code: "too_small" };
+ * return problem({ status: 400, type: problemTypes.validation, errors: [error] });
+ * ```
+ */
 export interface ProblemFieldError {
   /** RFC 6901 pointer into the request: `/params/id`, `/body/items/0/name`, `/headers/x-api-key`. */
   readonly pointer: string;
@@ -20,12 +28,17 @@ export interface ProblemFieldError {
 export interface ProblemDetails {
   /** A stable URI naming the kind of problem; see {@link problemTypes}. */
   readonly type: string;
+  /** A short summary of the kind of problem (the status's reason phrase unless given). */
   readonly title: string;
+  /** The HTTP status code, repeated from the response. */
   readonly status: number;
+  /** What went wrong with this request, for a human. */
   readonly detail?: string;
   /** The request path the problem happened on, without the query string. */
   readonly instance?: string;
+  /** The id on the request's log lines and its `x-request-id` header: quote it in reports. */
   readonly requestId?: string;
+  /** Validation problems: each failing field with its JSON pointer. */
   readonly errors?: readonly ProblemFieldError[];
   readonly [extension: string]: unknown;
 }

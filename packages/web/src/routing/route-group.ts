@@ -9,7 +9,20 @@ import {
 } from "./route-definition.ts";
 import type { DefaultInput, HttpMethod } from "./route-types.ts";
 
-/** A fastify plugin, async or callback style. */
+/**
+ * A fastify plugin, async or callback style, as `app.plugin()` and `group.plugin()` take it.
+ *
+ * @example
+ * ```ts
+ * const timing: FastifyPlugin = async (instance) => {
+ *   instance.addHook("onSend", async (_req, reply, payload) => {
+ *     reply.header("server-timing", `app;dur=${reply.elapsedTime.toFixed(1)}`);
+ *     return payload;
+ *   });
+ * };
+ * app.plugin(timing);
+ * ```
+ */
 export type FastifyPlugin = FastifyPluginAsync<any> | FastifyPluginCallback<any>;
 
 /** @internal A plugin or raw setup step registered on a group, in order. */
