@@ -10,13 +10,13 @@ import type { HttpsOptions, WebOptions } from "../web-options.ts";
 import { buildFastify } from "./build-fastify.ts";
 import { CertificateWatcher, loadCertificate } from "./certificates.ts";
 import { registerHealthRoutes } from "./health.ts";
-import type { Instrumentation } from "./instrumentation.ts";
 import { checkRoutes, mountRoutes, registerMethodNotAllowed } from "./mount-routes.ts";
 import { FormatterNegotiator } from "./negotiate.ts";
 import { ProblemRenderer } from "./problem-renderer.ts";
 import { type ResolvedOptions, resolveOptions } from "./resolved-options.ts";
 import type { PipelineEnv } from "./route-handler.ts";
 import { closeAllConnections } from "./server-factory.ts";
+import type { TelemetryHooks } from "./telemetry-loader.ts";
 
 /** What a metrics scrape answers. */
 export interface MetricsAnswer {
@@ -29,9 +29,8 @@ export interface MetricsAnswer {
 export interface RuntimeSources {
   readonly root: RouteGroup | undefined;
   readonly moduleGroups: readonly RouteGroup[];
-  readonly instrumentation: (host: Host) => Instrumentation;
-  /** The telemetry scrape handler, when telemetry is registered. */
-  readonly metrics: (host: Host) => ((accept?: string) => Promise<MetricsAnswer>) | undefined;
+  /** Spans, metrics and the `/metrics` scrape, or no-ops without @dext/telemetry. */
+  readonly telemetry: TelemetryHooks;
 }
 
 const loopback = new BlockList();
@@ -104,7 +103,7 @@ export class WebRuntime {
     if (!formatters.some((f) => f.mediaType.toLowerCase() === "application/json"))
       formatters.unshift(jsonFormatter);
     const negotiator = new FormatterNegotiator(formatters);
-    const instrumentation = sources.instrumentation(host);
+    const instrumentation = sources.telemetry.instrumentation;
     const https = this.options.https;
     let tls: SecureContextOptions | undefined;
     if (https) tls = loadCertificate(https);
@@ -157,7 +156,7 @@ export class WebRuntime {
       },
     };
     if (o.health) registerHealthRoutes(fastify, host, renderer, o.health, o.retryAfterSeconds);
-    const scrape = sources.metrics(host);
+    const scrape = sources.telemetry.metrics;
     if (scrape && o.metricsPath !== false) {
       // Scrapes work while starting and stopping too, like health checks.
       fastify.get(o.metricsPath, { config: { dextBypassGate: true } }, async (request, reply) => {
