@@ -20,8 +20,8 @@ import type { Instrumentation } from "./instrumentation.ts";
 import { LazyLogger } from "./lazy-logger.ts";
 import { type ProblemRenderer, pathOf } from "./problem-renderer.ts";
 import { trustProxyFn } from "./proxy-trust.ts";
+import { kError, kState } from "./request-keys.ts";
 import type { ResolvedOptions } from "./resolved-options.ts";
-import { kError, kState } from "./route-handler.ts";
 import { securityHeaders } from "./security-headers.ts";
 import { clientErrorHandler, type ServerSettings, serverFactory } from "./server-factory.ts";
 

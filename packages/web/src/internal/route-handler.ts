@@ -2,15 +2,17 @@ import { type Host, type Logger, runInScope, type ServiceProvider } from "@dext/
 import type { FastifyInstance, FastifyReply, FastifyRequest, RouteHandlerMethod } from "fastify";
 import { WebError } from "../errors.ts";
 import type { Middleware } from "../middleware.ts";
-import { problemTypes } from "../problem/problem-details.ts";
+import { type ProblemFieldError, problemTypes } from "../problem/problem-details.ts";
 import type { HttpResult } from "../results/http-result.ts";
 import type { MutableRouteDefinition } from "../routing/route-definition.ts";
-import { bind, presentParts } from "./binding.ts";
+import { type BindResult, bind, presentParts } from "./binding.ts";
 import { closeAfterResponse } from "./close-after-response.ts";
 import { Deadlines, tickFor } from "./deadlines.ts";
 import type { Instrumentation } from "./instrumentation.ts";
 import { type RenderedProblem, replyAlreadySent } from "./problem-renderer.ts";
 import { RequestContextImpl } from "./request-context-impl.ts";
+import { kError, kState } from "./request-keys.ts";
+import { RequestLife } from "./request-life.ts";
 import { NoResult, type SendEnv, sendResult, toResult } from "./send-result.ts";
 
 /** What every route handler shares. */
@@ -27,10 +29,6 @@ export interface PipelineEnv extends SendEnv {
   /** Registers the body parsers only routes with bodies need (multipart). */
   readonly registerBodyParsers: (instance: FastifyInstance) => Promise<void>;
 }
-
-/** Per-request telemetry state and the outcome the request log reads. */
-export const kState: unique symbol = Symbol("dext.telemetry");
-export const kError: unique symbol = Symbol("dext.error");
 
 type Run = (ctx: RequestContextImpl, input: unknown) => unknown;
 
@@ -64,102 +62,6 @@ function compose(middleware: readonly Middleware[], def: MutableRouteDefinition)
 }
 
 const TIMED_OUT = Symbol("timed out");
-
-/**
- * Tracks one request until its scope may be disposed: the response is closed and the handler's
- * work has settled. A timed-out handler is still running when its 504 is sent, so its scope (a
- * scoped DbContext and its connection) stays open until it settles or its grace period ends.
- */
-class RequestLife {
-  readonly ctx: RequestContextImpl;
-  readonly reply: FastifyReply;
-  readonly logger: Logger;
-  closed = false;
-  settled = false;
-  aborted = false;
-  #disposed = false;
-  #grace: NodeJS.Timeout | undefined;
-
-  readonly instrumentation: Instrumentation;
-
-  constructor(
-    ctx: RequestContextImpl,
-    reply: FastifyReply,
-    logger: Logger,
-    instrumentation: Instrumentation,
-  ) {
-    this.ctx = ctx;
-    this.reply = reply;
-    this.logger = logger;
-    this.instrumentation = instrumentation;
-  }
-
-  readonly onClose = (): void => {
-    this.closed = true;
-    if (!this.reply.raw.writableFinished) {
-      this.aborted = true;
-      this.ctx.abort(new DOMException("the client closed the connection", "AbortError"));
-      const request = this.ctx.raw.request;
-      request.log.info({ route: this.ctx.route.fullPath }, "request aborted by the client");
-      if (this.instrumentation.enabled) {
-        // fastify's onResponse never runs for these; 499 is the usual "client closed" status.
-        this.instrumentation.end((request as unknown as Record<symbol, unknown>)[kState], {
-          method: request.method,
-          route: this.ctx.route.fullPath,
-          status: 499,
-          durationMs: this.reply.elapsedTime,
-          aborted: true,
-          error: undefined,
-        });
-      }
-    }
-    this.#maybeDispose();
-  };
-
-  settle(): void {
-    if (this.#grace !== undefined) {
-      clearTimeout(this.#grace);
-      this.#grace = undefined;
-    }
-    this.settled = true;
-    this.#maybeDispose();
-  }
-
-  /**
-   * The handler missed its deadline: its scope waits for it to settle, but at most `graceMs`
-   * more; a handler that ignores its aborted signal for longer has its scope disposed under it.
-   */
-  timedOut(timeoutMs: number, graceMs: number): void {
-    if (this.settled) return;
-    if (graceMs <= 0) {
-      this.settle();
-      return;
-    }
-    this.#grace = setTimeout(() => {
-      this.#grace = undefined;
-      if (this.settled) return;
-      this.logger.error(
-        {
-          reqId: this.ctx.id,
-          route: this.ctx.route.fullPath,
-          handlerTimeoutMs: timeoutMs,
-          handlerTimeoutGraceMs: graceMs,
-        },
-        "a timed-out handler is still running after its grace period; disposing its request scope under it (make the handler honour ctx.signal)",
-      );
-      this.settle();
-    }, graceMs);
-    this.#grace.unref();
-  }
-
-  #maybeDispose(): void {
-    if (!this.closed || !this.settled || this.#disposed) return;
-    this.#disposed = true;
-    this.ctx.services.dispose().catch((error: unknown) => {
-      this.logger.error({ err: error, reqId: this.ctx.id }, "disposing the request scope failed");
-    });
-  }
-}
 
 /** Builds the fastify handler for one declared route. */
 export function createRouteHandler(
@@ -221,57 +123,41 @@ export function createRouteHandler(
       );
     });
 
-  return async function dextRoute(request: FastifyRequest, reply: FastifyReply) {
-    const scope = env.provider.createScope();
-    const ctx = new RequestContextImpl(request, reply, def, scope, host);
-    const life = new RequestLife(ctx, reply, env.logger, instrumentation);
-    reply.raw.once("close", life.onClose);
-    let result: HttpResult | undefined;
-    let problem: RenderedProblem | undefined;
-    try {
-      let bound = bind(def.schemas, parts, request);
-      if (bound instanceof Promise) bound = await bound;
-      if (!bound.ok) {
-        life.settle();
-        problem = renderer.fromInit(
-          {
-            status: 400,
-            type: problemTypes.validation,
-            title: "The request is not valid",
-            detail: `${bound.errors.length} field${bound.errors.length === 1 ? "" : "s"} failed validation`,
-            errors: bound.errors,
-          },
-          request,
-        );
-      } else {
-        const input = bound.input;
-        const state = (request as unknown as Record<symbol, unknown>)[kState];
-        const value = instrumentation.run(state, () => runInScope(scope, () => run(ctx, input)));
-        if (!isThenable(value)) {
-          // A synchronous handler: no promise, no deadline.
-          life.settle();
-          result = toResult(value);
-        } else if (deadlines) {
-          const r = await settleOrTimeout(value, life);
-          if (r === TIMED_OUT) problem = timeoutProblem(request);
-          else result = r;
-        } else {
-          try {
-            result = toResult(await value);
-          } finally {
-            life.settle();
-          }
-        }
-      }
-    } catch (error) {
-      life.settle();
-      (request as unknown as Record<symbol, unknown>)[kError] = error;
-      problem = renderer.fromError(error, request);
-      if (problem.status >= 500) {
-        request.log.error({ err: error, route: def.fullPath }, "request failed");
-        instrumentation.fail((request as unknown as Record<symbol, unknown>)[kState], error);
-      }
+  const invalid = (
+    errors: readonly ProblemFieldError[],
+    request: FastifyRequest,
+  ): RenderedProblem =>
+    renderer.fromInit(
+      {
+        status: 400,
+        type: problemTypes.validation,
+        title: "The request is not valid",
+        detail: `${errors.length} field${errors.length === 1 ? "" : "s"} failed validation`,
+        errors,
+      },
+      request,
+    );
+
+  const failed = (error: unknown, request: FastifyRequest, life: RequestLife): RenderedProblem => {
+    life.settle();
+    const bag = request as unknown as Record<symbol, unknown>;
+    bag[kError] = error;
+    const problem = renderer.fromError(error, request);
+    if (problem.status >= 500) {
+      request.log.error({ err: error, route: def.fullPath }, "request failed");
+      instrumentation.fail(bag[kState], error);
     }
+    return problem;
+  };
+
+  // Sends the outcome unless the client left or the handler sent through the raw reply.
+  const finish = (
+    request: FastifyRequest,
+    reply: FastifyReply,
+    life: RequestLife,
+    result: HttpResult | undefined,
+    problem: RenderedProblem | undefined,
+  ): void => {
     if (host.state === "Stopping") closeAfterResponse(request, reply);
     if (reply.sent) {
       if (!(result instanceof NoResult)) {
@@ -280,10 +166,86 @@ export function createRouteHandler(
           "reply already sent",
         );
       }
-      return reply;
+      return;
     }
-    if (life.aborted) return reply;
-    if (problem) return renderer.send(reply, problem);
-    return sendResult(request, reply, result!, env);
+    if (life.aborted) return;
+    if (problem) renderer.send(reply, problem);
+    else sendResult(request, reply, result!, env);
+  };
+
+  // Runs middleware and handler in the request's scope (and trace context).
+  const invoke = (request: FastifyRequest, life: RequestLife, input: unknown): unknown =>
+    instrumentation.run((request as unknown as Record<symbol, unknown>)[kState], () =>
+      runInScope(life.ctx.services, () => run(life.ctx, input)),
+    );
+
+  // The part of a request that waits: async binding, an async handler, its deadline.
+  const finishAsync = async (
+    request: FastifyRequest,
+    reply: FastifyReply,
+    life: RequestLife,
+    binding: Promise<BindResult> | undefined,
+    pending: unknown,
+  ): Promise<FastifyReply> => {
+    let result: HttpResult | undefined;
+    let problem: RenderedProblem | undefined;
+    try {
+      let value = pending;
+      if (binding !== undefined) {
+        const bound = await binding;
+        if (!bound.ok) {
+          life.settle();
+          problem = invalid(bound.errors, request);
+        } else value = invoke(request, life, bound.input);
+      }
+      if (problem !== undefined) {
+        // invalid input: nothing to wait for
+      } else if (!isThenable(value)) {
+        life.settle();
+        result = toResult(value);
+      } else if (deadlines) {
+        const r = await settleOrTimeout(value, life);
+        if (r === TIMED_OUT) problem = timeoutProblem(request);
+        else result = r;
+      } else {
+        try {
+          result = toResult(await value);
+        } finally {
+          life.settle();
+        }
+      }
+    } catch (error) {
+      problem = failed(error, request, life);
+    }
+    finish(request, reply, life, result, problem);
+    return reply;
+  };
+
+  // Synchronous until something is a promise: a request whose binding and handler are
+  // synchronous is answered without a promise (fastify sees `undefined` and adds nothing).
+  return function dextRoute(request: FastifyRequest, reply: FastifyReply) {
+    const scope = env.provider.createScope();
+    const ctx = new RequestContextImpl(request, reply, def, scope, host);
+    const life = new RequestLife(ctx, reply, env.logger, instrumentation);
+    reply.raw.once("close", life.onClose);
+    let result: HttpResult | undefined;
+    let problem: RenderedProblem | undefined;
+    try {
+      const bound = bind(def.schemas, parts, request);
+      if (bound instanceof Promise) return finishAsync(request, reply, life, bound, undefined);
+      if (!bound.ok) {
+        life.settle();
+        problem = invalid(bound.errors, request);
+      } else {
+        const value = invoke(request, life, bound.input);
+        if (isThenable(value)) return finishAsync(request, reply, life, undefined, value);
+        life.settle();
+        result = toResult(value);
+      }
+    } catch (error) {
+      problem = failed(error, request, life);
+    }
+    finish(request, reply, life, result, problem);
+    return undefined;
   };
 }
