@@ -191,27 +191,25 @@ export function createRouteHandler(
     let problem: RenderedProblem | undefined;
     try {
       let value = pending;
-      if (binding !== undefined) {
-        const bound = await binding;
-        if (!bound.ok) {
-          life.settle();
-          problem = invalid(bound.errors, request);
-        } else value = invoke(request, life, bound.input);
-      }
-      if (problem !== undefined) {
-        // invalid input: nothing to wait for
-      } else if (!isThenable(value)) {
+      const bound = binding === undefined ? undefined : await binding;
+      if (bound !== undefined && !bound.ok) {
         life.settle();
-        result = toResult(value);
-      } else if (deadlines) {
-        const r = await settleOrTimeout(value, life);
-        if (r === TIMED_OUT) problem = timeoutProblem(request);
-        else result = r;
+        problem = invalid(bound.errors, request);
       } else {
-        try {
-          result = toResult(await value);
-        } finally {
+        if (bound !== undefined) value = invoke(request, life, bound.input);
+        if (!isThenable(value)) {
           life.settle();
+          result = toResult(value);
+        } else if (deadlines) {
+          const r = await settleOrTimeout(value, life);
+          if (r === TIMED_OUT) problem = timeoutProblem(request);
+          else result = r;
+        } else {
+          try {
+            result = toResult(await value);
+          } finally {
+            life.settle();
+          }
         }
       }
     } catch (error) {
