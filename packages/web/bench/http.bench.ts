@@ -1,6 +1,14 @@
 // GET /users/:id against bare fastify, raw node:http and NestJS 11 (fastify adapter), each
 // server in its own process, measured with autocannon, alternating rounds. Also the cost of
 // the lifecycle gate. BENCH_QUICK=1 for a short run while developing.
+//
+// On a small machine autocannon competes with the server for CPU, so req/s ratios swing with
+// what else runs. Each sample also reads the server process's CPU time (utime + stime from
+// /proc/<pid>/stat) before and after, and reports CPU microseconds per request: the cost of
+// the server's own work, which the load generator does not distort. `cpuRatio` is
+// baseline_cpuUsPerReq / cpuUsPerReq (higher is better, like `ratio`).
+import { execFileSync } from "node:child_process";
+import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import {
   type BenchLine,
@@ -18,6 +26,22 @@ const duration = quick ? 1 : 5;
 const rounds = quick ? 2 : 5;
 const connections = 50;
 const here = import.meta.dirname;
+
+const clockTicks = (() => {
+  try {
+    return Number(execFileSync("getconf", ["CLK_TCK"]).toString().trim()) || 100;
+  } catch {
+    return 100;
+  }
+})();
+
+/** CPU time (user + system, all threads) a process has used so far, in microseconds. */
+function cpuMicros(pid: number): number {
+  const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+  // Fields after the command name (which may hold spaces): state is field 3, utime 14, stime 15.
+  const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+  return ((Number(fields[11]) + Number(fields[12])) * 1e6) / clockTicks;
+}
 
 function server(file: string, env: Record<string, string> = {}): Side & { url(): string } {
   let proc: NodeProcess | undefined;
@@ -38,15 +62,18 @@ function server(file: string, env: Record<string, string> = {}): Side & { url():
     },
     url: () => base,
     sample: async (): Promise<Measurement> => {
+      const pid = proc!.child.pid!;
+      const cpuBefore = cpuMicros(pid);
       const r = await autocannon({
         url: `${base}/users/42`,
         connections,
         duration,
         pipelining: 1,
       });
+      const cpuUsPerReq = (cpuMicros(pid) - cpuBefore) / r.requests.total;
       if (r.non2xx > 0 || r.errors > 0)
         throw new Error(`${file}: ${r.non2xx} non-2xx, ${r.errors} errors`);
-      return { opsPerSec: r.requests.average, extra: { p99: r.latency.p99 } };
+      return { opsPerSec: r.requests.average, extra: { p99: r.latency.p99, cpuUsPerReq } };
     },
   };
 }
@@ -62,6 +89,23 @@ const sides = {
   nestjs: server("nestjs.mjs"),
 };
 
+/** Adds `cpuRatio` (baseline CPU per request / ours: higher is better, like `ratio`). */
+function withCpuRatio(line: BenchLine): BenchLine {
+  const { cpuUsPerReq_ratio: _inverse, ...rest } = line;
+  const ours = Number(line.cpuUsPerReq);
+  const theirs = Number(line.baseline_cpuUsPerReq);
+  return { ...rest, cpuRatio: Number((theirs / ours).toFixed(3)) };
+}
+
+/** compare(), with the CPU ratio added to each line before it is printed. */
+async function compareWithCpu(options: Parameters<typeof compare>[0]): Promise<BenchLine[]> {
+  const lines = (await compare({ ...options, print: () => {} })).map(withCpuRatio);
+  if (options.print === undefined) {
+    for (const line of lines) process.stdout.write(`${formatLine(line)}\n`);
+  }
+  return lines;
+}
+
 const all = Object.values(sides);
 for (const s of all) await s.setup!();
 const lines: BenchLine[] = [];
@@ -72,7 +116,7 @@ try {
   // get-user also against fastify doing the same tracing and metrics by hand.
   const withTelemetry = { ...baselines, "fastify-telemetry": bare(sides.fastifyTelemetry) };
   lines.push(
-    ...(await compare({
+    ...(await compareWithCpu({
       bench: "get-user",
       ours: bare(sides.dext),
       baselines: withTelemetry,
@@ -80,7 +124,7 @@ try {
     })),
   );
   lines.push(
-    ...(await compare({
+    ...(await compareWithCpu({
       bench: "get-user-no-telemetry",
       ours: bare(sides.dextNoTelemetry),
       baselines,
@@ -89,14 +133,19 @@ try {
   );
   // What single features cost: the same app with the feature on (ours) and off (baseline).
   const costOf = async (bench: string, on: Side, offName: string, off: Side) => {
-    const [line] = await compare({
+    const [line] = await compareWithCpu({
       bench,
       ours: bare(on),
       baselines: { [offName]: bare(off) },
       rounds,
       print: () => {},
     });
-    const withCost = { ...line!, costPct: Number(((1 - line!.ratio) * 100).toFixed(2)) };
+    // Two views of the same cost: req/s lost, and extra server CPU per request.
+    const withCost = {
+      ...line!,
+      costPct: Number(((1 - line!.ratio) * 100).toFixed(2)),
+      cpuCostPct: Number(((1 / Number(line!.cpuRatio) - 1) * 100).toFixed(2)),
+    };
     process.stdout.write(`${formatLine(withCost)}\n`);
     lines.push(withCost);
   };

@@ -1,4 +1,11 @@
-/** Every error code @dext/web throws; each is documented in the README. */
+/**
+ * Every error code @dext/web throws; each is documented in the README.
+ *
+ * @example
+ * ```ts
+ * const retryable = (code: WebErrorCode) => code === "WEB_LISTEN_FAILED";
+ * ```
+ */
 export type WebErrorCode =
   | "WEB_INVALID_OPTIONS"
   | "WEB_INVALID_ROUTE"

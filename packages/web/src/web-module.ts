@@ -1,8 +1,6 @@
 import { type DextModule, type Host, type Token, token } from "@dext/core-di";
-import { metricsEndpoint, TelemetryToken } from "@dext/telemetry";
 import { mergeOptions, type WebConfig, webConfigSchema } from "./internal/config-schema.ts";
-import { noInstrumentation } from "./internal/instrumentation.ts";
-import { telemetryInstrumentation } from "./internal/telemetry-instrumentation.ts";
+import { telemetryHooks } from "./internal/telemetry-loader.ts";
 import { WebRuntime } from "./internal/web-runtime.ts";
 import { WebRoutesToken } from "./routes-token.ts";
 import type { RouteGroup } from "./routing/route-group.ts";
@@ -25,7 +23,15 @@ export function runtimeOf(module: object): WebRuntime | undefined {
   return runtimes.get(module);
 }
 
-/** The module `web()` returns. */
+/**
+ * The module `web()` returns, to place in a host's `modules`.
+ *
+ * @example
+ * ```ts
+ * const http: WebModule = web({ port: 8080 });
+ * createApp({ modules: [http, orm({ database: { dialect: "postgres" } })] });
+ * ```
+ */
 export type WebModule = DextModule<WebConfig | undefined>;
 
 /**
@@ -51,14 +57,7 @@ export function web(options: WebOptions = {}): WebModule {
       await runtime.start(host, {
         root: host.services.tryResolve(AppRoutesToken),
         moduleGroups: host.services.resolveAll(WebRoutesToken),
-        instrumentation: (h) => {
-          const t = h.services.tryResolve(TelemetryToken);
-          return t ? telemetryInstrumentation(t) : noInstrumentation;
-        },
-        metrics: (h) => {
-          const t = h.services.tryResolve(TelemetryToken);
-          return t ? metricsEndpoint(t.metrics) : undefined;
-        },
+        telemetry: await telemetryHooks(host),
       });
     },
     async stop() {

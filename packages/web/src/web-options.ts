@@ -2,19 +2,42 @@ import type { FastifyCorsOptions } from "@fastify/cors";
 import type { HelmetOptions } from "helmet";
 import type { OutputFormatter } from "./negotiation/output-formatter.ts";
 
-/** Certificate files for TLS: a PEM pair or a PKCS#12 bundle. */
+/**
+ * Certificate files for TLS: a PEM pair (with an optional CA chain) or a PKCS#12 bundle.
+ *
+ * @example
+ * ```ts
+ * const pem: CertificateFiles = { certFile: "/etc/tls/tls.crt", keyFile: "/etc/tls/tls.key" };
+ * const p12: CertificateFiles = { pfxFile: "server.p12", passphrase: process.env.TLS_PASSPHRASE };
+ * ```
+ */
 export type CertificateFiles =
   | { readonly certFile: string; readonly keyFile: string; readonly caFile?: string }
   | { readonly pfxFile: string; readonly passphrase?: string };
 
-/** What a certificate reload reports (to `onReload` and the log). */
+/**
+ * What a certificate reload reports (to `onReload` and the log).
+ *
+ * @example
+ * ```ts
+ * app.useHttps({ ...files, onReload: (r: CertificateReload) => r.ok || alert(r.error!.message) });
+ * ```
+ */
 export interface CertificateReload {
   readonly ok: boolean;
   /** Why the new files were rejected (the old certificate stays in use). */
   readonly error?: Error;
 }
 
-/** HTTPS settings: the certificate files, reload on change, HTTP/2. */
+/**
+ * HTTPS settings: the certificate files, reload on change, HTTP/2.
+ *
+ * @example
+ * ```ts
+ * const https: HttpsOptions = { certFile: "tls.crt", keyFile: "tls.key", http2: true, watch: true };
+ * app.useHttps(https);
+ * ```
+ */
 export type HttpsOptions = CertificateFiles & {
   /** Serve HTTP/2 (with HTTP/1.1 fallback over ALPN); default false. */
   readonly http2?: boolean;
@@ -24,7 +47,14 @@ export type HttpsOptions = CertificateFiles & {
   readonly onReload?: (reload: CertificateReload) => void;
 };
 
-/** Compression settings (`@fastify/compress`). */
+/**
+ * Compression settings (`@fastify/compress`).
+ *
+ * @example
+ * ```ts
+ * web({ compression: { threshold: 2048, encodings: ["br", "gzip"] } });
+ * ```
+ */
 export interface CompressionOptions {
   /** Bodies smaller than this many bytes are sent as they are (default 1024). */
   readonly threshold?: number;
@@ -32,7 +62,14 @@ export interface CompressionOptions {
   readonly encodings?: readonly ("zstd" | "br" | "gzip" | "deflate")[];
 }
 
-/** Health endpoint settings. */
+/**
+ * Health endpoint settings.
+ *
+ * @example
+ * ```ts
+ * web({ health: { livePath: "/livez", readyPath: "/readyz", checkTimeoutMs: 2000 } });
+ * ```
+ */
 export interface HealthOptions {
   /** Default `/health/live`. */
   readonly livePath?: string;
@@ -42,18 +79,43 @@ export interface HealthOptions {
   readonly checkTimeoutMs?: number;
 }
 
-/** Graceful shutdown settings. */
+/**
+ * Graceful shutdown settings.
+ *
+ * @example
+ * ```ts
+ * // Behind a load balancer that polls /health/ready every 5 s:
+ * web({ shutdown: { delayMs: 6000, drainTimeoutMs: 20_000 } });
+ * ```
+ */
 export interface ShutdownOptions {
   /**
-   * Keep serving (with readiness failing) this long before refusing connections, so load
-   * balancers notice (default 0).
+   * How long the server keeps accepting connections after the host enters `Stopping`, before it
+   * closes its port (default 0). Meanwhile readiness fails and every request but health and
+   * metrics gets the lifecycle gate's 503 (with `Retry-After` and `Connection: close`), so load
+   * balancers and clients notice the instance leaving instead of getting refused connections.
    */
   readonly delayMs?: number;
   /** In-flight requests get this long to finish before their connections are closed (default 10 s). */
   readonly drainTimeoutMs?: number;
 }
 
-/** Everything `web({...})` and `createApp({ web })` accept; the `web` config section overrides the serializable ones. */
+/**
+ * Everything `web({...})` and `createApp({ web })` accept; the `web` config section overrides
+ * the serializable ones.
+ *
+ * @example
+ * ```ts
+ * const options: WebOptions = {
+ *   port: 8080,
+ *   trustProxy: ["10.0.0.0/8"],
+ *   handlerTimeoutMs: 10_000,
+ *   formatters: [xmlFormatter()],
+ *   shutdown: { delayMs: 5000 },
+ * };
+ * createApp({ web: options });
+ * ```
+ */
 export interface WebOptions {
   /** Default 3000; 0 picks a free port. */
   readonly port?: number;
@@ -63,6 +125,12 @@ export interface WebOptions {
   readonly bodyLimit?: number;
   /** A handler that has not finished after this long gets a timeout problem (default 30 s; 0 = none). */
   readonly handlerTimeoutMs?: number;
+  /**
+   * A timed-out handler keeps its request scope (a scoped DbContext, its connection) until it
+   * settles, but at most this much longer; then the scope is disposed anyway and an error is
+   * logged (default 10 s; 0 = dispose at the deadline).
+   */
+  readonly handlerTimeoutGraceMs?: number;
   /** 504 (default: the handler is a gateway to slow dependencies) or 503 (with `Retry-After`). */
   readonly handlerTimeoutStatus?: 503 | 504;
   /** Node's `requestTimeout`: the whole request must arrive within it (default 60 s). */
@@ -73,9 +141,15 @@ export interface WebOptions {
   readonly headersTimeoutMs?: number;
   /** Largest header block in bytes (default 16 KiB); larger ones get 431. */
   readonly maxHeaderSize?: number;
-  /** fastify's `trustProxy`: true, a hop count, or addresses/CIDRs of trusted proxies (default false). */
+  /**
+   * fastify's `trustProxy`: true, addresses/CIDRs of trusted proxies, or a hop count (which
+   * trusts no socket peer, as in fastify 5) (default false).
+   */
   readonly trustProxy?: boolean | number | string | readonly string[];
-  /** Honour an incoming request id header (default: when `trustProxy` is set). */
+  /**
+   * Honour an incoming request id header (default: when `trustProxy` is set). With `trustProxy`
+   * set, only from a socket peer that is a trusted proxy; without it, from every client.
+   */
   readonly trustRequestId?: boolean;
   /** Default `x-request-id`. */
   readonly requestIdHeader?: string;
@@ -101,6 +175,7 @@ export interface WebOptions {
   readonly problemBaseUri?: string;
   /** Stack traces and internal messages in problems (default: config env is `development`). */
   readonly development?: boolean;
+  /** Graceful shutdown: how long the port stays open answering 503, how long requests may drain. */
   readonly shutdown?: ShutdownOptions;
   /** Serve HTTPS (see `useHttps`). */
   readonly https?: HttpsOptions;

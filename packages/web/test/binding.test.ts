@@ -64,6 +64,20 @@ describe("body binding by content type", () => {
     expect(mp.json()).toEqual({ title: "Hello", tags: [], pinned: false });
   });
 
+  it("binds a multipart body on a DELETE route that declares a body (regression: POST, PUT and PATCH only)", async () => {
+    app = testApp();
+    app
+      .delete("/threads")
+      .body(
+        z.object({ ids: z.array(z.coerce.number()).or(z.coerce.number().transform((n) => [n])) }),
+      )
+      .handle((_ctx, { body }) => ({ deleted: body.ids }));
+    const mp = await app.inject({ method: "DELETE", url: "/threads", ...multipart({ ids: "7" }) });
+    expect([mp.statusCode, mp.json()]).toEqual([200, { deleted: [7] }]);
+    const json = await app.inject({ method: "DELETE", url: "/threads", payload: { ids: [1, 2] } });
+    expect(json.json()).toEqual({ deleted: [1, 2] });
+  });
+
   it("lists every failing field as a JSON pointer", async () => {
     app = testApp();
     app
@@ -88,7 +102,7 @@ describe("body binding by content type", () => {
     expect(body).toMatchObject({
       type: "https://dext.dev/problems/validation",
       status: 400,
-      instance: "/orders/-1?dryRun=maybe",
+      instance: "/orders/-1",
     });
     expect(body.requestId).toEqual(expect.any(String));
     expect(body.errors.map((e: { pointer: string }) => e.pointer).sort()).toEqual([

@@ -2,7 +2,7 @@ import { connect } from "node:net";
 import { createConfig, silentLogger } from "@dext/core-di";
 import { afterEach, describe, expect, it } from "vitest";
 import { createApp, type WebApp } from "../src/index.ts";
-import { recordingLogger, testApp } from "./helpers.ts";
+import { deferred, recordingLogger, testApp } from "./helpers.ts";
 
 let app: WebApp | undefined;
 afterEach(async () => {
@@ -80,6 +80,36 @@ describe("baseline hygiene", () => {
     }
   });
 
+  it("honours an incoming request id only when the socket peer is a trusted proxy (regression: any client was trusted once trustProxy was set)", async () => {
+    app = testApp({ trustProxy: ["10.0.0.0/8"] });
+    app.get("/id").handle((ctx) => ctx.id);
+    const direct = await app.inject({
+      url: "/id",
+      remoteAddress: "127.0.0.1",
+      headers: { "x-request-id": "spoofed-1" },
+    });
+    expect(direct.json()).not.toBe("spoofed-1");
+    expect(direct.headers["x-request-id"]).toBe(direct.json());
+    const viaProxy = await app.inject({
+      url: "/id",
+      remoteAddress: "10.1.2.3",
+      headers: { "x-request-id": "from-proxy-1" },
+    });
+    expect(viaProxy.json()).toBe("from-proxy-1");
+    await app.close();
+    // A hop count cannot vouch for the peer (fastify trusts no peer for it either).
+    app = testApp({ trustProxy: 1 });
+    app.get("/id").handle((ctx) => ctx.id);
+    const hops = await app.inject({ url: "/id", headers: { "x-request-id": "spoofed-2" } });
+    expect(hops.json()).not.toBe("spoofed-2");
+    await app.close();
+    // Without proxies, trustRequestId: true trusts every client (a private network).
+    app = testApp({ trustRequestId: true });
+    app.get("/id").handle((ctx) => ctx.id);
+    const mesh = await app.inject({ url: "/id", headers: { "x-request-id": "mesh-1" } });
+    expect(mesh.json()).toBe("mesh-1");
+  });
+
   it("reads the client address through trusted proxies only", async () => {
     app = testApp({ trustProxy: ["127.0.0.1"] });
     app.get("/ip").handle((ctx) => ctx.ip);
@@ -94,33 +124,61 @@ describe("baseline hygiene", () => {
     expect(await direct.json()).toBe("127.0.0.1");
   });
 
-  it("logs one line per request and warns about slow ones", async () => {
+  it("logs one line per request", async () => {
     const logger = recordingLogger();
-    app = testApp({ requestLog: true, slowRequestMs: 1 }, { logger });
+    app = testApp({ requestLog: true, slowRequestMs: 0 }, { logger });
     app.get("/fast/:id").handle(() => "fast");
-    app.get("/slow").handle(() => new Promise((resolve) => setTimeout(resolve, 20, "slow")));
     await app.inject("/fast/1?x=2");
     const lines = logger.lines.filter(
       (l) => l.msg === "request completed" || l.msg === "slow request",
     );
-    await app.inject("/slow");
-    const all = logger.lines.filter(
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toMatchObject({
+      level: "info",
+      msg: "request completed",
+      method: "GET",
+      url: "/fast/1?x=2",
+      route: "/fast/:id",
+      statusCode: 200,
+      name: "dext.web",
+    });
+    expect(lines[0]!.reqId).toEqual(expect.any(String));
+  });
+
+  it("warns about a request slower than slowRequestMs, even with requestLog off", async () => {
+    const logger = recordingLogger();
+    const slowRequestMs = 5;
+    app = testApp({ requestLog: false, slowRequestMs }, { logger });
+    const entered = deferred();
+    const release = deferred();
+    app.get("/slow").handle(async () => {
+      entered.resolve();
+      await release.promise;
+      return "slow";
+    });
+    const slowRequest = app.inject("/slow");
+    await entered.promise;
+    // Hold the handler until the threshold has certainly passed on a monotonic clock.
+    const heldSince = performance.now();
+    while (performance.now() - heldSince <= slowRequestMs) {
+      await new Promise((r) => setImmediate(r));
+    }
+    release.resolve();
+    const r = await slowRequest;
+    const lines = logger.lines.filter(
       (l) => l.msg === "request completed" || l.msg === "slow request",
     );
-    expect(all.length).toBe(lines.length + 1);
-    const slow = all.at(-1)!;
-    expect(slow).toMatchObject({
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toMatchObject({
       level: "warn",
       msg: "slow request",
       method: "GET",
+      url: "/slow",
       route: "/slow",
       statusCode: 200,
-      slowRequestMs: 1,
+      slowRequestMs,
+      reqId: r.headers["x-request-id"],
     });
-    expect(slow.durationMs as number).toBeGreaterThan(1);
-    const fast = lines.find((l) => l.url === "/fast/1?x=2")!;
-    expect(fast).toMatchObject({ route: "/fast/:id", statusCode: 200, name: "dext.web" });
-    expect(fast.reqId).toEqual(expect.any(String));
   });
 
   it("applies the configured timeouts to the server and closes idle keep-alive connections", async () => {
@@ -183,6 +241,74 @@ describe("baseline hygiene", () => {
     expect(garbage).toMatch(/^HTTP\/1\.1 400 /);
     expect(garbage).toContain("https://dext.dev/problems/bad-request");
     expect((await fetch(`${base}/x`)).status).toBe(200);
+  });
+
+  it("warns at startup when development mode is on and the server listens beyond loopback", async () => {
+    const logger = recordingLogger();
+    app = testApp({ development: true, host: "0.0.0.0" }, { logger });
+    app.get("/x").handle(() => 1);
+    await app.listen();
+    const warning = logger.lines.find(
+      (l) => l.level === "warn" && String(l.msg).includes("development mode is on"),
+    );
+    expect(warning).toMatchObject({ address: "0.0.0.0" });
+    expect(warning!.msg).toContain("stack traces");
+    await app.close();
+    for (const quiet of [
+      { development: true, host: "127.0.0.1" },
+      { development: false, host: "0.0.0.0" },
+    ]) {
+      const l = recordingLogger();
+      app = testApp(quiet, { logger: l });
+      app.get("/x").handle(() => 1);
+      await app.listen();
+      expect(l.lines.some((x) => String(x.msg).includes("development mode is on"))).toBe(false);
+      await app.close();
+    }
+    app = undefined;
+  });
+
+  it("gives parser-level problems a request id that is on the log line, and the path when the request line is at hand", async () => {
+    const logger = recordingLogger();
+    app = testApp({ maxHeaderSize: 2048, requestTimeoutMs: 200 }, { logger });
+    app.get("/x").handle(() => 1);
+    const base = await app.listen();
+    const rejected = () =>
+      logger.lines.filter((l) => l.msg === "request rejected by the HTTP parser");
+    const bodyOf = (answer: string) => JSON.parse(answer.slice(answer.indexOf("\r\n\r\n") + 4));
+
+    // One write, so the request line is in the packet the parser fails on.
+    const flood = await raw(
+      base,
+      `GET /x?secret=1 HTTP/1.1\r\nHost: x\r\nx-big: ${"v".repeat(3000)}\r\n\r\n`,
+    );
+    const b431 = bodyOf(flood);
+    expect(b431).toMatchObject({ status: 431, instance: "/x", requestId: expect.any(String) });
+    expect(rejected().at(-1)).toMatchObject({
+      reqId: b431.requestId,
+      statusCode: 431,
+      code: "HPE_HEADER_OVERFLOW",
+      url: "/x",
+    });
+
+    const garbage = bodyOf(await raw(base, "NOT HTTP AT ALL\r\n\r\n"));
+    expect(garbage).toMatchObject({ status: 400, type: "https://dext.dev/problems/bad-request" });
+    expect(garbage.instance).toBeUndefined();
+    expect(rejected().at(-1)).toMatchObject({ reqId: garbage.requestId, statusCode: 400 });
+
+    const { hostname, port } = new URL(base);
+    const timedOut = await new Promise<string>((resolve) => {
+      const socket = connect(Number(port), hostname, () => socket.write("GET /x HTTP/1.1\r\n"));
+      let text = "";
+      socket.setEncoding("utf8").on("data", (c: string) => {
+        text += c;
+      });
+      socket.on("close", () => resolve(text));
+    });
+    const b408 = bodyOf(timedOut);
+    expect(b408).toMatchObject({ status: 408, type: "https://dext.dev/problems/request-timeout" });
+    expect(b408.instance).toBeUndefined();
+    expect(rejected().at(-1)).toMatchObject({ reqId: b408.requestId, statusCode: 408 });
   });
 
   it("reports a taken port as WEB_LISTEN_FAILED", async () => {

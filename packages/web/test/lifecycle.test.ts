@@ -1,8 +1,9 @@
+import { request as httpRequest } from "node:http";
 import { createConfig, defineModule, HealthCheckToken, silentLogger } from "@dext/core-di";
 import { createTestDatabase, redisTestUrl, type TestDatabase } from "@dext/test-kit";
 import { Redis } from "ioredis";
 import pg from "pg";
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
 import { createApp, type WebApp, web } from "../src/index.ts";
 import { deferred, testApp, until } from "./helpers.ts";
 
@@ -51,6 +52,18 @@ describe("the lifecycle gate", () => {
     await starting;
     expect((await app.inject("/threads")).json()).toBe(1);
     expect((await app.inject("/health/ready")).statusCode).toBe(200);
+  });
+
+  it("answers /health/ready's 503 with the configured Retry-After (regression: always 5)", async () => {
+    app = testApp({ retryAfterSeconds: 12 });
+    const migrated = deferred();
+    app.host.addStartupTask("Migrating", () => migrated.promise);
+    const starting = app.start({ listen: false });
+    await app.host.waitFor("Migrating");
+    const ready = await app.fastify.inject("/health/ready");
+    expect([ready.statusCode, ready.headers["retry-after"]]).toEqual([503, "12"]);
+    migrated.resolve();
+    await starting;
   });
 
   it("keeps answering 503 in maintenance mode without leaking the failure outside development", async () => {
@@ -104,6 +117,65 @@ describe("the lifecycle gate", () => {
   });
 });
 
+/** A GET on a fresh connection (so it proves the server still accepts connections). */
+function getFresh(
+  base: string,
+  path: string,
+): Promise<{ status: number; headers: Record<string, unknown>; body: string } | { error: string }> {
+  return new Promise((resolve) => {
+    const req = httpRequest(new URL(path, base), { agent: false }, (res) => {
+      let body = "";
+      res.setEncoding("utf8").on("data", (c: string) => {
+        body += c;
+      });
+      res.on("end", () => resolve({ status: res.statusCode!, headers: res.headers, body }));
+    });
+    req.on("error", (e: NodeJS.ErrnoException) => resolve({ error: e.code ?? e.message }));
+    req.end();
+  });
+}
+
+describe("shutdown.delayMs", () => {
+  afterEach(() => {
+    vi.useRealTimers();
+  });
+
+  it("keeps accepting connections during the delay, answering 503 with Connection: close, then closes the port", async () => {
+    const delayMs = 2000;
+    app = testApp({ shutdown: { delayMs }, retryAfterSeconds: 9 });
+    let calls = 0;
+    app.get("/x").handle(() => ++calls);
+    const base = await app.listen();
+    const server = app.fastify.server;
+    // The delay is a timer: fake it, so the test decides when it has passed.
+    vi.useFakeTimers({ toFake: ["setTimeout", "clearTimeout"] });
+    const closing = app.close();
+    while (app.host.state !== "Stopping") await new Promise((r) => setImmediate(r));
+
+    const gated = await getFresh(base, "/x");
+    expect(gated).toMatchObject({
+      status: 503,
+      headers: { connection: "close", "retry-after": "9" },
+    });
+    expect(JSON.parse((gated as { body: string }).body)).toMatchObject({
+      type: "https://dext.dev/problems/unavailable",
+      state: "Stopping",
+    });
+    expect(calls).toBe(0);
+    const ready = await getFresh(base, "/health/ready");
+    expect(ready).toMatchObject({ status: 503, headers: { "retry-after": "9" } });
+    expect(await getFresh(base, "/health/live")).toMatchObject({ status: 200 });
+    expect(server.listening).toBe(true);
+
+    vi.advanceTimersByTime(delayMs);
+    vi.useRealTimers();
+    await closing;
+    expect(server.listening).toBe(false);
+    expect(await getFresh(base, "/health/live")).toEqual({ error: "ECONNREFUSED" });
+    app = undefined;
+  });
+});
+
 describe("the drain deadline", () => {
   it("closes connections whose requests are still running when drainTimeoutMs passes", async () => {
     app = testApp({ handlerTimeoutMs: 0, shutdown: { drainTimeoutMs: 50 } });
@@ -132,6 +204,29 @@ describe("the drain deadline", () => {
   });
 });
 
+describe("invalid options", () => {
+  it("rejects web options given twice with WEB_INVALID_OPTIONS", () => {
+    expect(() => createApp({ modules: [web({ port: 1 })], web: { port: 2 } })).toThrow(
+      expect.objectContaining({
+        code: "WEB_INVALID_OPTIONS",
+        message: expect.stringContaining("not both"),
+      }),
+    );
+  });
+
+  it("fails startup on invalid securityHeaders with WEB_INVALID_OPTIONS as the cause", async () => {
+    app = testApp({ securityHeaders: { strictTransportSecurity: { maxAge: -1 } } });
+    app.get("/x").handle(() => 1);
+    const error = (await app.inject("/x").catch((e: unknown) => e)) as {
+      code: string;
+      cause: { code: string; message: string };
+    };
+    expect(error.code).toBe("HOST_STARTUP_FAILED");
+    expect(error.cause.code).toBe("WEB_INVALID_OPTIONS");
+    expect(error.cause.message).toContain("maxAge");
+  });
+});
+
 describe("/health/ready with real dependency checks", () => {
   let db: TestDatabase;
   let pool: pg.Pool;
@@ -139,6 +234,11 @@ describe("/health/ready with real dependency checks", () => {
   beforeAll(async () => {
     db = await createTestDatabase("web-health");
     pool = new pg.Pool({ connectionString: db.url, max: 2 });
+    // pool.end() resolves before its clients' connections have closed; the forced drop in
+    // afterAll may then terminate one (57P01), which is expected there and nowhere else.
+    pool.on("error", (error: Error & { code?: string }) => {
+      if (error.code !== "57P01") throw error;
+    });
     redis = new Redis(redisTestUrl, { lazyConnect: true });
     await redis.connect();
   });

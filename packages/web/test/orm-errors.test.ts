@@ -1,7 +1,13 @@
-// With a real @dext/orm (a devDependency only: the web layer never imports it).
+// With a real @dext/orm (a devDependency only: the web layer never imports it), on SQLite and
+// PostgreSQL.
 import { createConfig, silentLogger } from "@dext/core-di";
-import { col, DbContext, defineEntity, orm } from "@dext/orm";
-import { createTempSqliteFile, type TempSqliteFile } from "@dext/test-kit";
+import { col, type DatabaseOptions, DbContext, defineEntity, orm } from "@dext/orm";
+import {
+  createTempSqliteFile,
+  createTestDatabase,
+  type TempSqliteFile,
+  type TestDatabase,
+} from "@dext/test-kit";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { z } from "zod";
 import { createApp, type WebApp } from "../src/index.ts";
@@ -13,46 +19,89 @@ const Ghost = defineEntity("ghost_users", {
 });
 class AppDb extends DbContext {}
 
-let file: TempSqliteFile;
-let app: WebApp | undefined;
-beforeAll(() => {
-  file = createTempSqliteFile("web-orm");
-});
-afterEach(async () => {
-  await app?.close();
-  app = undefined;
-});
-afterAll(() => file.remove());
-
-function ormApp(env: string): WebApp {
-  const a = createApp({
-    modules: [orm({ database: { dialect: "sqlite", filename: file.filename } })],
-    services: (s) => s.addDbContext(AppDb, { lifetime: "scoped" }),
-    logger: silentLogger,
-    config: createConfig({}, { env }),
-    web: { port: 0 },
-  });
-  a.get("/ghosts/:id")
-    .params(z.object({ id: z.coerce.number() }))
-    .handle((ctx, { params }) => ctx.resolve(AppDb).find(Ghost, params.id));
-  return a;
+interface Dialect {
+  readonly name: "sqlite" | "postgres";
+  /** The orm module's database options for this run. */
+  database(): DatabaseOptions;
+  /** What the database itself would put in an error (file paths, database names, codes). */
+  secrets(): string[];
+  setup(): Promise<void>;
+  teardown(): Promise<void>;
 }
 
-describe("a real OrmError", () => {
-  it("leaves as a 500 problem without SQL or paths outside development", async () => {
+let file: TempSqliteFile;
+let pgDb: TestDatabase;
+const dialects: Dialect[] = [
+  {
+    name: "sqlite",
+    database: () => ({ dialect: "sqlite", filename: file.filename }),
+    secrets: () => ["SQLITE", "no such table", file.filename],
+    setup: async () => {
+      file = createTempSqliteFile("web-orm");
+    },
+    teardown: async () => file.remove(),
+  },
+  {
+    name: "postgres",
+    database: () => ({ dialect: "postgres", url: pgDb.url, max: 2 }),
+    secrets: () => ["42P01", "does not exist", pgDb.name, "postgres://"],
+    setup: async () => {
+      pgDb = await createTestDatabase("web-orm");
+    },
+    teardown: () => pgDb.drop(),
+  },
+];
+
+describe.each(dialects)("a real OrmError on $name", (dialect) => {
+  let app: WebApp | undefined;
+  beforeAll(() => dialect.setup());
+  afterEach(async () => {
+    await app?.close();
+    app = undefined;
+  });
+  afterAll(() => dialect.teardown());
+
+  function ormApp(env: string): WebApp {
+    const a = createApp({
+      modules: [orm({ database: dialect.database() })],
+      services: (s) => s.addDbContext(AppDb, { lifetime: "scoped" }),
+      logger: silentLogger,
+      config: createConfig({}, { env }),
+      web: { port: 0 },
+    });
+    a.get("/ghosts/:id")
+      .params(z.object({ id: z.coerce.number() }))
+      .handle((ctx, { params }) => ctx.resolve(AppDb).find(Ghost, params.id));
+    return a;
+  }
+
+  it("leaves as a 500 problem without SQL, names or paths outside development", async () => {
     app = ormApp("production");
     const r = await app.inject("/ghosts/1");
     expect(r.statusCode).toBe(500);
-    expect(r.json().type).toBe("https://dext.dev/problems/internal");
+    const body = r.json();
+    expect(body).toMatchObject({
+      type: "https://dext.dev/problems/internal",
+      status: 500,
+      instance: "/ghosts/1",
+    });
+    expect(Object.keys(body).sort()).toEqual([
+      "detail",
+      "instance",
+      "requestId",
+      "status",
+      "title",
+      "type",
+    ]);
     for (const secret of [
       "ghost_users",
       "password",
       "select",
-      "SQLITE",
-      file.filename,
+      "ORM_",
       "node_modules",
+      ...dialect.secrets(),
     ]) {
-      expect(r.body.toLowerCase()).not.toContain(secret.toLowerCase());
+      expect(r.body.toLowerCase(), secret).not.toContain(secret.toLowerCase());
     }
   });
 

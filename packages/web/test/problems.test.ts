@@ -1,7 +1,7 @@
 import { createConfig, silentLogger } from "@dext/core-di";
 import { afterEach, describe, expect, it } from "vitest";
 import { z } from "zod";
-import { createApp, ProblemError, type WebApp } from "../src/index.ts";
+import { createApp, ProblemError, problem, type WebApp } from "../src/index.ts";
 import { deferred, recordingLogger, testApp } from "./helpers.ts";
 
 let app: WebApp | undefined;
@@ -157,17 +157,86 @@ describe("errors leave as problem+json", () => {
   });
 });
 
+describe("problem documents", () => {
+  it("types a problem without a type by its status's catalogue slug (regression: all were `http`)", async () => {
+    app = testApp();
+    const expected: [status: number, slug: string][] = [
+      [400, "bad-request"],
+      [404, "not-found"],
+      [405, "method-not-allowed"],
+      [406, "not-acceptable"],
+      [408, "request-timeout"],
+      [413, "payload-too-large"],
+      [415, "unsupported-media-type"],
+      [431, "headers-too-large"],
+      [500, "internal"],
+      [503, "unavailable"],
+      [401, "http"],
+      [409, "http"],
+      [422, "http"],
+      [502, "http"],
+    ];
+    app.get("/status/:code").handle((_ctx, { params }) => problem({ status: Number(params.code) }));
+    for (const [status, slug] of expected) {
+      const r = await app.inject(`/status/${status}?q=1`);
+      expect(r.statusCode).toBe(status);
+      const body = r.json();
+      expect(body, String(status)).toMatchObject({
+        type: `https://dext.dev/problems/${slug}`,
+        status,
+        instance: `/status/${status}`,
+        requestId: r.headers["x-request-id"],
+      });
+      // Every problem has a detail, even when the code gave none.
+      expect(body.detail, String(status)).toEqual(expect.stringContaining(String(status)));
+    }
+  });
+
+  it("sends a generic detail for a 4xx error whose message must not be shown", async () => {
+    app = testApp();
+    app.get("/gone").handle(() => {
+      throw Object.assign(new Error("row 7 deleted by /srv/app/jobs/purge.ts"), {
+        statusCode: 410,
+      });
+    });
+    app.get("/missing").handle(() => {
+      throw Object.assign(new Error("lookup in /srv/app/cache failed"), { statusCode: 404 });
+    });
+    app.get("/exposed").handle(() => {
+      throw Object.assign(new Error("the invite has expired"), { statusCode: 410, expose: true });
+    });
+    const gone = await app.inject("/gone");
+    expect(gone.json()).toMatchObject({
+      type: "https://dext.dev/problems/http",
+      status: 410,
+      title: "Gone",
+      detail: "the request was refused: 410 Gone",
+    });
+    expect(gone.body).not.toContain("/srv/app");
+    const missing = await app.inject("/missing");
+    expect(missing.json()).toMatchObject({
+      type: "https://dext.dev/problems/not-found",
+      detail: "the request was refused: 404 Not Found",
+    });
+    expect(missing.body).not.toContain("/srv/app");
+    expect((await app.inject("/exposed")).json().detail).toBe("the invite has expired");
+  });
+});
+
 describe("unknown routes and methods", () => {
   it("answers 404 and 405 with Allow, and OPTIONS with Allow", async () => {
     app = testApp();
     app.get("/things/:id").handle(() => 1);
     app.put("/things/:id").handle(() => 2);
-    const nf = await app.inject("/nothing/here?x=1");
+    const nf = await app.inject("/nothing/here?token=s3cret");
     expect(nf.statusCode).toBe(404);
     expect(nf.json()).toMatchObject({
       type: "https://dext.dev/problems/not-found",
-      instance: "/nothing/here?x=1",
+      detail: "no route matches GET /nothing/here",
+      // The path only (regression: the query string, which may carry tokens, was included).
+      instance: "/nothing/here",
     });
+    expect(nf.body).not.toContain("s3cret");
     const na = await app.inject({ method: "DELETE", url: "/things/1" });
     expect(na.statusCode).toBe(405);
     expect(na.headers.allow).toBe("GET, HEAD, PUT");

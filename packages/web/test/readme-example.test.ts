@@ -1,5 +1,7 @@
 // The README's complete app, run for real (config and telemetry trimmed for a test).
 import { createConfig, defineModule, HealthCheckToken, silentLogger, token } from "@dext/core-di";
+import type { FastifyInstance } from "fastify";
+import fastifyPlugin from "fastify-plugin";
 import { afterEach, describe, expect, it } from "vitest";
 import { z } from "zod";
 import {
@@ -148,6 +150,34 @@ describe("the README's complete app", () => {
       name: "store",
       status: "pass",
     });
+  });
+
+  it("runs the encapsulation example", async () => {
+    app = createApp({ logger: silentLogger, web: { port: 0 } });
+    app.plugin(
+      fastifyPlugin(async (f: FastifyInstance) => {
+        f.addHook("onSend", async (_request, reply, payload) => {
+          reply.header("server-timing", `app;dur=${reply.elapsedTime.toFixed(1)}`);
+          return payload;
+        });
+      }),
+    );
+    app.group("/admin", (admin) => {
+      admin.plugin(async (f: FastifyInstance) => {
+        f.addHook("onSend", async (_request, reply, payload) => {
+          reply.header("cache-control", "no-store");
+          return payload;
+        });
+      });
+      admin.get("/stats").handle(() => ({ uptime: process.uptime() }));
+    });
+    app.get("/").handle(() => "home");
+    const stats = await app.inject("/admin/stats");
+    expect(stats.headers["server-timing"]).toMatch(/^app;dur=/);
+    expect(stats.headers["cache-control"]).toBe("no-store");
+    const home = await app.inject("/");
+    expect(home.headers["server-timing"]).toMatch(/^app;dur=/);
+    expect(home.headers["cache-control"]).toBeUndefined();
   });
 
   it("runs the ten-line example", async () => {

@@ -1,10 +1,10 @@
 import { request as httpRequest } from "node:http";
 import { currentScope, defineModule, token } from "@dext/core-di";
+import { type Database, DatabaseToken, DbContext, orm, sql } from "@dext/orm";
 import { createTestDatabase, type TestDatabase } from "@dext/test-kit";
-import pg from "pg";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import type { WebApp } from "../src/index.ts";
-import { deferred, testApp, until } from "./helpers.ts";
+import { deferred, recordingLogger, testApp, until } from "./helpers.ts";
 
 let app: WebApp | undefined;
 afterEach(async () => {
@@ -77,35 +77,107 @@ describe("the request scope", () => {
   });
 });
 
+/** A scoped service that knows whether its scope disposed it. */
+class Connection {
+  disposed = false;
+  query(): string {
+    if (this.disposed) throw new Error("the connection was returned to the pool");
+    return "row";
+  }
+  [Symbol.asyncDispose](): Promise<void> {
+    this.disposed = true;
+    return Promise.resolve();
+  }
+}
+const ConnectionToken = token<Connection>("Connection");
+const connections = defineModule({
+  name: "connections",
+  register(services) {
+    services.addScoped(ConnectionToken, { useFactory: () => new Connection() });
+  },
+});
+
+describe("a timed-out handler's scope", () => {
+  it("is disposed only after the handler settles, not at the deadline (regression: the scope was disposed under a running handler)", async () => {
+    app = testApp(
+      { handlerTimeoutMs: 20, handlerTimeoutGraceMs: 600_000 },
+      { modules: [connections] },
+    );
+    const release = deferred();
+    let connection: Connection | undefined;
+    let lateQuery: string | undefined;
+    app.get("/slow").handle(async (ctx) => {
+      connection = ctx.resolve(ConnectionToken);
+      await release.promise;
+      // Still usable after the deadline: the scope waits for the handler.
+      lateQuery = connection.query();
+      return "too late";
+    });
+    const r = await app.inject("/slow");
+    expect(r.statusCode).toBe(504);
+    expect(connection!.disposed).toBe(false);
+    release.resolve();
+    await until(() => connection!.disposed);
+    expect(lateQuery).toBe("row");
+  });
+
+  it("is disposed anyway, with an error logged, when the handler outlives handlerTimeoutGraceMs", async () => {
+    const logger = recordingLogger();
+    app = testApp(
+      { handlerTimeoutMs: 20, handlerTimeoutGraceMs: 20 },
+      { modules: [connections], logger },
+    );
+    let connection: Connection | undefined;
+    app.get("/stuck").handle((ctx) => {
+      connection = ctx.resolve(ConnectionToken);
+      return new Promise(() => {});
+    });
+    const r = await app.inject("/stuck");
+    expect(r.statusCode).toBe(504);
+    await until(() => connection!.disposed);
+    const line = logger.lines.find((l) => l.level === "error" && l.route === "/stuck");
+    expect(line).toMatchObject({
+      reqId: r.json().requestId,
+      handlerTimeoutMs: 20,
+      handlerTimeoutGraceMs: 20,
+    });
+    expect(line!.msg).toContain("grace period");
+  });
+});
+
 describe("aborted requests", () => {
   let db: TestDatabase;
-  let pool: pg.Pool;
   beforeAll(async () => {
     db = await createTestDatabase("web-abort");
-    pool = new pg.Pool({ connectionString: db.url, max: 10 });
   });
   afterAll(async () => {
-    await pool.end();
     await db.drop();
   });
 
-  it("leaks no scope and no database connection after 1,000 aborted requests", async () => {
-    interface Conn {
-      client: pg.PoolClient;
-      [Symbol.asyncDispose](): Promise<void>;
-    }
-    const Db = token<Conn>("Db");
-    const ScopeProbe = token<AsyncDisposable>("ScopeProbe");
+  it("leaks no scope and no database connection after 1,000 aborted requests (a real scoped DbContext)", async () => {
     const counts = {
       started: 0,
       scopesDisposed: 0,
-      opened: 0,
-      released: 0,
+      contexts: 0,
+      contextsDisposed: 0,
       entered: 0,
+      holding: 0,
       finished: 0,
     };
-    const dbModule = defineModule({
-      name: "db",
+    // A real @dext/orm context, one per request scope, holding its connection once it queried.
+    class AppDb extends DbContext {
+      constructor(database: Database) {
+        super(database);
+        counts.contexts++;
+      }
+      override async dispose(): Promise<void> {
+        await super.dispose();
+        counts.contextsDisposed++;
+      }
+    }
+    const ScopeProbe = token<AsyncDisposable>("ScopeProbe");
+    const probes = defineModule({
+      name: "scope-probe",
       register(services) {
         services.addScoped(ScopeProbe, {
           useFactory: () => ({
@@ -114,23 +186,15 @@ describe("aborted requests", () => {
             },
           }),
         });
-        // A scoped connection, as a scoped DbContext holds one.
-        services.addScoped(Db, {
-          useFactory: async (): Promise<Conn> => {
-            const client = await pool.connect();
-            counts.opened++;
-            return {
-              client,
-              [Symbol.asyncDispose]: async () => {
-                client.release();
-                counts.released++;
-              },
-            };
-          },
-        });
       },
     });
-    app = testApp({}, { modules: [dbModule] });
+    app = testApp(
+      {},
+      {
+        modules: [orm({ database: { dialect: "postgres", url: db.url, max: 10 } }), probes],
+        services: (s) => s.addDbContext(AppDb, { lifetime: "scoped" }),
+      },
+    );
     app.use(async (ctx, next) => {
       counts.started++;
       // Disposed with the request scope: counts scope disposals.
@@ -138,8 +202,9 @@ describe("aborted requests", () => {
       return next();
     });
     app.get("/work").handle(async (ctx) => {
-      const db = await ctx.resolveAsync(Db);
-      await db.client.query("select 1");
+      const context = ctx.resolve(AppDb);
+      await sql`select 1`.execute(context.kysely);
+      if (context.holdsConnection) counts.holding++;
       counts.entered++;
       // Hold the connection until the client goes away.
       if (!ctx.signal.aborted) {
@@ -151,6 +216,7 @@ describe("aborted requests", () => {
       return "unreachable";
     });
     const url = new URL(await app.listen());
+    const database = app.host.services.resolve(DatabaseToken);
 
     const total = 1000;
     const batch = 20;
@@ -177,17 +243,24 @@ describe("aborted requests", () => {
     const server = app.fastify.server;
     while ((await openConnections(server)) > 0) await new Promise((r) => setTimeout(r, 5));
     await until(
-      () => counts.scopesDisposed === counts.started && counts.released === counts.opened,
+      () =>
+        counts.scopesDisposed === counts.started &&
+        counts.contextsDisposed === counts.contexts &&
+        database.stats().inUse === 0,
     );
     expect(responses).toBe(0);
     expect(counts.started).toBeGreaterThanOrEqual(total / 2);
     expect(counts.scopesDisposed).toBe(counts.started);
-    expect(counts.released).toBe(counts.opened);
+    expect(counts.contexts).toBe(counts.started);
+    expect(counts.contextsDisposed).toBe(counts.contexts);
     expect(counts.finished).toBe(counts.entered);
-    expect(pool.waitingCount).toBe(0);
-    expect(pool.idleCount).toBe(pool.totalCount);
-    // The app still serves.
-    const alive = await fetch(new URL("/health/live", url));
-    expect(alive.status).toBe(200);
+    expect(counts.holding).toBe(counts.entered);
+    const stats = database.stats();
+    expect(stats).toMatchObject({ inUse: 0, waiting: 0, pending: 0 });
+    expect(stats.idle).toBe(stats.size);
+    expect(stats.size).toBeLessThanOrEqual(10);
+    // The app still serves, and its readiness ping gets a connection.
+    const ready = await fetch(new URL("/health/ready", url));
+    expect(ready.status).toBe(200);
   });
 });

@@ -234,6 +234,35 @@ describe("fastify encapsulation", () => {
     expect(b.headers["x-group"]).toBeUndefined();
   });
 
+  it("confines a fastify-plugin-wrapped plugin on a group to that group, not its sibling", async () => {
+    app = testApp();
+    const stamp = fp(async (instance: FastifyInstance) => {
+      instance.decorateRequest("stamp", "group-a");
+      instance.addHook("onSend", async (_req: unknown, reply: FastifyReply, payload: unknown) => {
+        reply.header("x-group", "a");
+        return payload;
+      });
+    });
+    const read = (ctx: { raw: { request: unknown } }) => ({
+      stamp: (ctx.raw.request as { stamp?: string }).stamp ?? null,
+    });
+    app.group("/a", (a) => {
+      a.plugin(stamp);
+      a.get("/x").handle(read);
+      a.group("/nested", (n) => n.get("/y").handle(read));
+    });
+    app.group("/b", (b) => b.get("/x").handle(read));
+    app.get("/root").handle(read);
+    const a = await app.inject("/a/x");
+    expect([a.json(), a.headers["x-group"]]).toEqual([{ stamp: "group-a" }, "a"]);
+    const nested = await app.inject("/a/nested/y");
+    expect([nested.json(), nested.headers["x-group"]]).toEqual([{ stamp: "group-a" }, "a"]);
+    for (const url of ["/b/x", "/root"]) {
+      const r = await app.inject(url);
+      expect([r.json(), r.headers["x-group"]], url).toEqual([{ stamp: null }, undefined]);
+    }
+  });
+
   it("applies a plugin registered on the app to every route, module routes included", async () => {
     const mod = defineModule({
       name: "mod",

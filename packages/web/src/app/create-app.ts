@@ -17,7 +17,21 @@ import { RouteGroup } from "../routing/route-group.ts";
 import { AppRoutesToken, runtimeOf, web } from "../web-module.ts";
 import type { HttpsOptions, WebOptions } from "../web-options.ts";
 
-/** What {@link createApp} takes: the host's options plus web settings. */
+/**
+ * What {@link createApp} takes: core-di's host options (modules, config, logger, services,
+ * `onStartupFailure`, `shutdownTimeoutMs`) plus the web module's options.
+ *
+ * @example
+ * ```ts
+ * const options: AppOptions = {
+ *   modules: [telemetry({ serviceName: "forum" }), forumModule],
+ *   config: loadConfig(),
+ *   web: { port: 8080, cors: { origin: ["https://forum.example"] } },
+ *   onStartupFailure: "maintenance",
+ * };
+ * const app = createApp(options);
+ * ```
+ */
 export interface AppOptions extends Omit<HostOptions, "config"> {
   /** A loaded config, or plain values; plain values get the env of `DEXT_ENV`/`NODE_ENV`, else `production`. */
   readonly config?: Config | Record<string, unknown>;
@@ -41,6 +55,10 @@ const isConfig = (c: unknown): c is Config =>
  * ```
  */
 export class WebApp extends RouteGroup {
+  /**
+   * The core-di host the app runs on: its state machine (`host.state`, `waitFor`), startup
+   * tasks (`addStartupTask`), configuration and root services.
+   */
   readonly host: Host;
   readonly #runtime: WebRuntime;
 

@@ -3,7 +3,15 @@ import type { FastifyReply, FastifyRequest } from "fastify";
 import type { RouteDefinition } from "../routing/route-definition.ts";
 import type { ContextKey } from "./context-key.ts";
 
-/** Options of a cookie set on the response (as `@fastify/cookie` takes them). */
+/**
+ * Options of a cookie set on the response (as `@fastify/cookie` takes them).
+ *
+ * @example
+ * ```ts
+ * const session: CookieOptions = { httpOnly: true, secure: true, sameSite: "lax", path: "/", maxAge: 3600 };
+ * ctx.setCookie("sid", token, session);
+ * ```
+ */
 export interface CookieOptions {
   readonly domain?: string;
   readonly path?: string;
@@ -29,6 +37,7 @@ export interface CookieOptions {
 export interface RequestContext {
   /** The request id (the trusted incoming `x-request-id`, else a new UUID); echoed in the response. */
   readonly id: string;
+  /** The request method (`GET`, `POST`, ...). */
   readonly method: string;
   /** The URL as received (path and query). */
   readonly url: string;
@@ -40,6 +49,7 @@ export interface RequestContext {
   readonly log: Logger;
   /** Aborted when the client goes away or the handler timeout passes. */
   readonly signal: AbortSignal;
+  /** The core-di host the app runs on (state, config, root services). */
   readonly host: Host;
   /** The client address (honouring `trustProxy`). */
   readonly ip: string;

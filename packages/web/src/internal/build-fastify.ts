@@ -1,5 +1,6 @@
 import "./fastify-config.ts";
 import { randomUUID } from "node:crypto";
+import type { IncomingMessage } from "node:http";
 import type { Host, Logger } from "@dext/core-di";
 import fastifyCompress from "@fastify/compress";
 import fastifyCookie from "@fastify/cookie";
@@ -13,12 +14,14 @@ import Fastify, {
 } from "fastify";
 import { problemTypes } from "../problem/problem-details.ts";
 import type { WebOptions } from "../web-options.ts";
+import { closeAfterResponse } from "./close-after-response.ts";
 import { flushingZlib } from "./flushing-zlib.ts";
 import type { Instrumentation } from "./instrumentation.ts";
 import { LazyLogger } from "./lazy-logger.ts";
-import type { ProblemRenderer } from "./problem-renderer.ts";
+import { type ProblemRenderer, pathOf } from "./problem-renderer.ts";
+import { trustProxyFn } from "./proxy-trust.ts";
+import { kError, kState } from "./request-keys.ts";
 import type { ResolvedOptions } from "./resolved-options.ts";
-import { kError, kState } from "./route-handler.ts";
 import { securityHeaders } from "./security-headers.ts";
 import { clientErrorHandler, type ServerSettings, serverFactory } from "./server-factory.ts";
 
@@ -41,6 +44,9 @@ export interface BuildInput {
 export async function buildFastify(input: BuildInput): Promise<FastifyInstance> {
   const { host, logger, options, raw, renderer, instrumentation } = input;
   const header = options.requestIdHeader;
+  // With trustProxy set, an incoming id is honoured only from a peer that is a trusted proxy;
+  // without it (and trustRequestId: true) from every client.
+  const peerTrusted = options.trustProxy === false ? () => true : trustProxyFn(options.trustProxy);
   const fastify = Fastify({
     loggerInstance: logger as never,
     // One line per request is ours (with route, duration and trace ids), not fastify's two.
@@ -52,10 +58,15 @@ export async function buildFastify(input: BuildInput): Promise<FastifyInstance> 
     return503OnClosing: false,
     forceCloseConnections: "idle",
     requestIdHeader: false,
-    genReqId: (req: { headers: Record<string, string | string[] | undefined> }) => {
+    genReqId: (req: IncomingMessage) => {
       if (options.trustRequestId) {
         const v = req.headers[header];
-        if (typeof v === "string" && safeRequestId.test(v)) return v;
+        if (
+          typeof v === "string" &&
+          safeRequestId.test(v) &&
+          peerTrusted(req.socket?.remoteAddress ?? "", 0)
+        )
+          return v;
       }
       return randomUUID();
     },
@@ -71,7 +82,7 @@ export async function buildFastify(input: BuildInput): Promise<FastifyInstance> 
         ...instrumentation.logFields(state),
       })) as never;
     },
-    clientErrorHandler: clientErrorHandler(renderer),
+    clientErrorHandler: clientErrorHandler(renderer, logger),
     // Malformed URLs and failed route constraints never reach the error handler.
     frameworkErrors: (error: Error, request: FastifyRequest, reply: FastifyReply) => {
       renderer.send(reply, renderer.fromError(error, request));
@@ -116,10 +127,10 @@ export async function buildFastify(input: BuildInput): Promise<FastifyInstance> 
     }
     const state = host.state;
     if (!gate || state === "Running" || request.routeOptions.config?.dextBypassGate === true) {
-      if (state === "Stopping") reply.header("connection", "close");
+      if (state === "Stopping") closeAfterResponse(request, reply);
       return done();
     }
-    if (state === "Stopping") reply.header("connection", "close");
+    if (state === "Stopping") closeAfterResponse(request, reply);
     // A failed startup's message can hold internals; outside development only the state is shown.
     const detail = state === "Failed" && !renderer.development ? undefined : host.detail;
     renderer.send(
@@ -175,7 +186,7 @@ export async function buildFastify(input: BuildInput): Promise<FastifyInstance> 
         {
           status: 404,
           type: problemTypes.notFound,
-          detail: `no route matches ${request.method} ${request.url.split("?")[0]}`,
+          detail: `no route matches ${request.method} ${pathOf(request.url)}`,
         },
         request,
       ),

@@ -9,6 +9,7 @@ const schema = z
     host: z.string().min(1),
     bodyLimit: z.number().int().positive(),
     handlerTimeoutMs: ms,
+    handlerTimeoutGraceMs: ms,
     handlerTimeoutStatus: z.union([z.literal(503), z.literal(504)]),
     requestTimeoutMs: ms,
     keepAliveTimeoutMs: ms,
@@ -73,12 +74,23 @@ const schema = z
 
 type Opt<T> = T | undefined;
 
-/** What the `web` config section may set: the serializable part of {@link WebOptions}. */
+/**
+ * What the `web` config section may set: the serializable part of {@link WebOptions}. It is
+ * validated at startup (unknown keys are errors) and overrides the options given in code.
+ *
+ * @example
+ * ```ts
+ * // config/production.yaml:  web: { port: 8080, trustProxy: ["10.0.0.0/8"] }
+ * // or the environment:      DEXT__WEB__PORT=8080
+ * const section: WebConfig = { port: 8080, trustProxy: ["10.0.0.0/8"], shutdown: { delayMs: 5000 } };
+ * ```
+ */
 export interface WebConfig {
   readonly port?: Opt<number>;
   readonly host?: Opt<string>;
   readonly bodyLimit?: Opt<number>;
   readonly handlerTimeoutMs?: Opt<number>;
+  readonly handlerTimeoutGraceMs?: Opt<number>;
   readonly handlerTimeoutStatus?: Opt<503 | 504>;
   readonly requestTimeoutMs?: Opt<number>;
   readonly keepAliveTimeoutMs?: Opt<number>;

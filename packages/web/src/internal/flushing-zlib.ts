@@ -13,6 +13,11 @@ export const flushingZlib: typeof zlib = {
   createDeflate: (o?: Options) => zlib.createDeflate({ ...o, flush: zlib.constants.Z_SYNC_FLUSH }),
   createBrotliCompress: (o?: Options) =>
     zlib.createBrotliCompress({ ...o, flush: zlib.constants.BROTLI_OPERATION_FLUSH }),
-  createZstdCompress: (o?: Options) =>
-    zlib.createZstdCompress({ ...o, flush: zlib.constants.ZSTD_e_flush }),
+  // zstd arrived in Node 22.15; older runtimes keep zlib's (absent) one, so it is never offered.
+  ...(typeof zlib.createZstdCompress === "function"
+    ? {
+        createZstdCompress: (o?: Options) =>
+          zlib.createZstdCompress({ ...o, flush: zlib.constants.ZSTD_e_flush }),
+      }
+    : {}),
 } as typeof zlib;

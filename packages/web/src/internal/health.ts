@@ -55,6 +55,7 @@ export function registerHealthRoutes(
   host: Host,
   renderer: ProblemRenderer,
   options: { livePath: string; readyPath: string; checkTimeoutMs: number },
+  retryAfterSeconds: number,
 ): void {
   const config = { dextBypassGate: true };
   fastify.get(options.livePath, { config }, async (request, reply) => {
@@ -93,7 +94,7 @@ export function registerHealthRoutes(
         type: problemTypes.notReady,
         title: "Not ready",
         detail: !running ? `the host is ${host.state}` : `failing checks: ${failing.join(", ")}`,
-        headers: { "retry-after": "5" },
+        headers: { "retry-after": String(retryAfterSeconds) },
         extensions: { state: host.state, checks: shown },
       },
       request,

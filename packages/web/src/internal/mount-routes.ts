@@ -39,6 +39,10 @@ function inGroupContext(plugin: FastifyPlugin): FastifyPluginCallback<any> {
 
 const bodyMethods: ReadonlySet<HttpMethod> = new Set(["POST", "PUT", "PATCH"]);
 
+// DELETE rarely has a body; it gets the body parsers when its declaration binds one.
+const takesBody = (def: MutableRouteDefinition): boolean =>
+  bodyMethods.has(def.method) || (def.method === "DELETE" && def.schemas.body !== undefined);
+
 /** Every declared route with its full path, for duplicate checks and 405 answers. */
 export interface MountedRoute {
   readonly method: HttpMethod;
@@ -106,8 +110,8 @@ async function mountGroupContent(
       config: { dextRoute: def },
     });
   };
-  const withBody = group.routes.filter((d) => bodyMethods.has(d.method));
-  for (const def of group.routes) if (!bodyMethods.has(def.method)) add(instance, def);
+  const withBody = group.routes.filter(takesBody);
+  for (const def of group.routes) if (!takesBody(def)) add(instance, def);
   if (withBody.length > 0) {
     // Body parsers with per-request hooks (multipart) live in a child context holding only the
     // routes that take a body; it inherits everything the group registered above.

@@ -18,6 +18,38 @@ export interface RenderedProblem {
 
 const absolute = /^[a-z][a-z0-9+.-]*:/i;
 
+// The catalogue slug a status gets when a problem names no type; other statuses get `http`.
+const slugByStatus: ReadonlyMap<number, string> = new Map<number, string>([
+  [400, problemTypes.badRequest],
+  [404, problemTypes.notFound],
+  [405, problemTypes.methodNotAllowed],
+  [406, problemTypes.notAcceptable],
+  [408, problemTypes.requestTimeout],
+  [413, problemTypes.payloadTooLarge],
+  [415, problemTypes.unsupportedMediaType],
+  [431, problemTypes.headersTooLarge],
+  [500, problemTypes.internal],
+  [503, problemTypes.unavailable],
+]);
+
+/** The problem type slug of a status: the catalogue's, else `http`. */
+export const typeForStatus = (status: number): string =>
+  slugByStatus.get(status) ?? problemTypes.http;
+
+/** The detail a problem gets when none is given (or the error's message must not be shown). */
+export function genericDetail(status: number, requestId: string): string {
+  const reason = STATUS_CODES[status] ?? (status < 500 ? "Client Error" : "Server Error");
+  return status < 500
+    ? `the request was refused: ${status} ${reason}`
+    : `the server could not complete the request (${status} ${reason}); quote request id ${requestId} when reporting it`;
+}
+
+/** The request path without the query string (which may carry tokens or personal data). */
+export const pathOf = (url: string): string => {
+  const q = url.indexOf("?");
+  return q === -1 ? url : url.slice(0, q);
+};
+
 const fastifyErrors: Readonly<Record<string, { status: number; type: string; detail?: string }>> = {
   FST_ERR_CTP_INVALID_MEDIA_TYPE: { status: 415, type: problemTypes.unsupportedMediaType },
   FST_ERR_CTP_INVALID_TYPE: { status: 400, type: problemTypes.badRequest },
@@ -76,11 +108,11 @@ export class ProblemRenderer {
     const status =
       Number.isInteger(init.status) && init.status >= 400 && init.status <= 599 ? init.status : 500;
     const doc: Record<string, unknown> = {
-      type: this.typeUri(init.type ?? (status >= 500 ? problemTypes.internal : problemTypes.http)),
+      type: this.typeUri(init.type ?? typeForStatus(status)),
       title: init.title ?? STATUS_CODES[status] ?? "Error",
       status,
-      ...(init.detail !== undefined ? { detail: init.detail } : {}),
-      instance: request.url,
+      detail: init.detail ?? genericDetail(status, request.id),
+      instance: pathOf(request.url),
       requestId: request.id,
       ...(init.errors !== undefined ? { errors: init.errors } : {}),
     };
@@ -125,7 +157,7 @@ export class ProblemRenderer {
       return this.fromInit(
         {
           status: statusCode,
-          type: problemTypes.http,
+          type: typeForStatus(statusCode),
           ...(expose || this.development ? { detail: (error as Error).message } : {}),
         },
         request,

@@ -56,6 +56,11 @@ export class RequestContextImpl implements RequestContext {
     return this.#abort.signal;
   }
 
+  /** @internal Why the request was aborted, if it was. */
+  get abortReason(): unknown {
+    return this.#abortReason;
+  }
+
   /** @internal Aborts the signal (client gone, timeout). */
   abort(reason: unknown): void {
     if (this.#abortReason !== undefined) return;

@@ -6,6 +6,7 @@ export interface ResolvedOptions {
   readonly host: string;
   readonly bodyLimit: number;
   readonly handlerTimeoutMs: number;
+  readonly handlerTimeoutGraceMs: number;
   readonly handlerTimeoutStatus: 503 | 504;
   readonly requestTimeoutMs: number;
   readonly keepAliveTimeoutMs: number;
@@ -39,6 +40,7 @@ export function resolveOptions(o: WebOptions, env: string): ResolvedOptions {
     host: o.host ?? "0.0.0.0",
     bodyLimit: o.bodyLimit ?? 1024 * 1024,
     handlerTimeoutMs: o.handlerTimeoutMs ?? 30_000,
+    handlerTimeoutGraceMs: o.handlerTimeoutGraceMs ?? 10_000,
     handlerTimeoutStatus: o.handlerTimeoutStatus ?? 504,
     requestTimeoutMs: o.requestTimeoutMs ?? 60_000,
     keepAliveTimeoutMs: o.keepAliveTimeoutMs ?? 72_000,

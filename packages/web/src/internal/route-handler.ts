@@ -2,14 +2,17 @@ import { type Host, type Logger, runInScope, type ServiceProvider } from "@dext/
 import type { FastifyInstance, FastifyReply, FastifyRequest, RouteHandlerMethod } from "fastify";
 import { WebError } from "../errors.ts";
 import type { Middleware } from "../middleware.ts";
-import { problemTypes } from "../problem/problem-details.ts";
+import { type ProblemFieldError, problemTypes } from "../problem/problem-details.ts";
 import type { HttpResult } from "../results/http-result.ts";
 import type { MutableRouteDefinition } from "../routing/route-definition.ts";
-import { bind, presentParts } from "./binding.ts";
+import { type BindResult, bind, presentParts } from "./binding.ts";
+import { closeAfterResponse } from "./close-after-response.ts";
 import { Deadlines, tickFor } from "./deadlines.ts";
 import type { Instrumentation } from "./instrumentation.ts";
 import { type RenderedProblem, replyAlreadySent } from "./problem-renderer.ts";
 import { RequestContextImpl } from "./request-context-impl.ts";
+import { kError, kState } from "./request-keys.ts";
+import { RequestLife } from "./request-life.ts";
 import { NoResult, type SendEnv, sendResult, toResult } from "./send-result.ts";
 
 /** What every route handler shares. */
@@ -17,6 +20,8 @@ export interface PipelineEnv extends SendEnv {
   readonly provider: ServiceProvider;
   readonly host: Host;
   readonly handlerTimeoutMs: number;
+  /** After a handler timeout, how long its scope waits for the handler to settle. */
+  readonly handlerTimeoutGraceMs: number;
   readonly timeoutStatus: 503 | 504;
   readonly retryAfterSeconds: number;
   readonly instrumentation: Instrumentation;
@@ -24,10 +29,6 @@ export interface PipelineEnv extends SendEnv {
   /** Registers the body parsers only routes with bodies need (multipart). */
   readonly registerBodyParsers: (instance: FastifyInstance) => Promise<void>;
 }
-
-/** Per-request telemetry state and the outcome the request log reads. */
-export const kState: unique symbol = Symbol("dext.telemetry");
-export const kError: unique symbol = Symbol("dext.error");
 
 type Run = (ctx: RequestContextImpl, input: unknown) => unknown;
 
@@ -62,66 +63,6 @@ function compose(middleware: readonly Middleware[], def: MutableRouteDefinition)
 
 const TIMED_OUT = Symbol("timed out");
 
-/** Tracks one request until its scope may be disposed: response closed and work settled. */
-class RequestLife {
-  readonly ctx: RequestContextImpl;
-  readonly reply: FastifyReply;
-  readonly logger: Logger;
-  closed = false;
-  settled = false;
-  aborted = false;
-  #disposed = false;
-
-  readonly instrumentation: Instrumentation;
-
-  constructor(
-    ctx: RequestContextImpl,
-    reply: FastifyReply,
-    logger: Logger,
-    instrumentation: Instrumentation,
-  ) {
-    this.ctx = ctx;
-    this.reply = reply;
-    this.logger = logger;
-    this.instrumentation = instrumentation;
-  }
-
-  readonly onClose = (): void => {
-    this.closed = true;
-    if (!this.reply.raw.writableFinished) {
-      this.aborted = true;
-      this.ctx.abort(new DOMException("the client closed the connection", "AbortError"));
-      const request = this.ctx.raw.request;
-      request.log.info({ route: this.ctx.route.fullPath }, "request aborted by the client");
-      if (this.instrumentation.enabled) {
-        // fastify's onResponse never runs for these; 499 is the usual "client closed" status.
-        this.instrumentation.end((request as unknown as Record<symbol, unknown>)[kState], {
-          method: request.method,
-          route: this.ctx.route.fullPath,
-          status: 499,
-          durationMs: this.reply.elapsedTime,
-          aborted: true,
-          error: undefined,
-        });
-      }
-    }
-    this.#maybeDispose();
-  };
-
-  settle(): void {
-    this.settled = true;
-    this.#maybeDispose();
-  }
-
-  #maybeDispose(): void {
-    if (!this.closed || !this.settled || this.#disposed) return;
-    this.#disposed = true;
-    this.ctx.services.dispose().catch((error: unknown) => {
-      this.logger.error({ err: error, reqId: this.ctx.id }, "disposing the request scope failed");
-    });
-  }
-}
-
 /** Builds the fastify handler for one declared route. */
 export function createRouteHandler(
   def: MutableRouteDefinition,
@@ -148,15 +89,18 @@ export function createRouteHandler(
 
   const deadlines = timeoutMs > 0 ? new Deadlines(tickFor(timeoutMs)) : undefined;
 
-  // Waits for an async handler, or for its deadline, whichever comes first.
+  // Waits for an async handler, or for its deadline, whichever comes first. At the deadline the
+  // client gets its answer; the scope stays open until the handler settles (see RequestLife).
   const settleOrTimeout = (
     work: PromiseLike<unknown>,
     life: RequestLife,
   ): Promise<HttpResult | typeof TIMED_OUT> =>
     new Promise((resolve, reject) => {
+      let timedOut = false;
       const deadline = deadlines!.add(timeoutMs, () => {
+        timedOut = true;
         life.ctx.abort(new DOMException(`handler timeout (${timeoutMs} ms)`, "TimeoutError"));
-        life.settle();
+        life.timedOut(timeoutMs, env.handlerTimeoutGraceMs);
         resolve(TIMED_OUT);
       });
       work.then(
@@ -168,39 +112,92 @@ export function createRouteHandler(
         (e: unknown) => {
           deadlines!.cancel(deadline);
           life.settle();
+          if (timedOut && e !== life.ctx.abortReason) {
+            life.ctx.raw.request.log.warn(
+              { err: e, route: def.fullPath },
+              "a handler failed after its timeout",
+            );
+          }
           reject(e);
         },
       );
     });
 
-  return async function dextRoute(request: FastifyRequest, reply: FastifyReply) {
-    const scope = env.provider.createScope();
-    const ctx = new RequestContextImpl(request, reply, def, scope, host);
-    const life = new RequestLife(ctx, reply, env.logger, instrumentation);
-    reply.raw.once("close", life.onClose);
+  const invalid = (
+    errors: readonly ProblemFieldError[],
+    request: FastifyRequest,
+  ): RenderedProblem =>
+    renderer.fromInit(
+      {
+        status: 400,
+        type: problemTypes.validation,
+        title: "The request is not valid",
+        detail: `${errors.length} field${errors.length === 1 ? "" : "s"} failed validation`,
+        errors,
+      },
+      request,
+    );
+
+  const failed = (error: unknown, request: FastifyRequest, life: RequestLife): RenderedProblem => {
+    life.settle();
+    const bag = request as unknown as Record<symbol, unknown>;
+    bag[kError] = error;
+    const problem = renderer.fromError(error, request);
+    if (problem.status >= 500) {
+      request.log.error({ err: error, route: def.fullPath }, "request failed");
+      instrumentation.fail(bag[kState], error);
+    }
+    return problem;
+  };
+
+  // Sends the outcome unless the client left or the handler sent through the raw reply.
+  const finish = (
+    request: FastifyRequest,
+    reply: FastifyReply,
+    life: RequestLife,
+    result: HttpResult | undefined,
+    problem: RenderedProblem | undefined,
+  ): void => {
+    if (host.state === "Stopping") closeAfterResponse(request, reply);
+    if (reply.sent) {
+      if (!(result instanceof NoResult)) {
+        request.log.error(
+          { err: replyAlreadySent(def.method, def.fullPath) },
+          "reply already sent",
+        );
+      }
+      return;
+    }
+    if (life.aborted) return;
+    if (problem) renderer.send(reply, problem);
+    else sendResult(request, reply, result!, env);
+  };
+
+  // Runs middleware and handler in the request's scope (and trace context).
+  const invoke = (request: FastifyRequest, life: RequestLife, input: unknown): unknown =>
+    instrumentation.run((request as unknown as Record<symbol, unknown>)[kState], () =>
+      runInScope(life.ctx.services, () => run(life.ctx, input)),
+    );
+
+  // The part of a request that waits: async binding, an async handler, its deadline.
+  const finishAsync = async (
+    request: FastifyRequest,
+    reply: FastifyReply,
+    life: RequestLife,
+    binding: Promise<BindResult> | undefined,
+    pending: unknown,
+  ): Promise<FastifyReply> => {
     let result: HttpResult | undefined;
     let problem: RenderedProblem | undefined;
     try {
-      let bound = bind(def.schemas, parts, request);
-      if (bound instanceof Promise) bound = await bound;
-      if (!bound.ok) {
+      let value = pending;
+      const bound = binding === undefined ? undefined : await binding;
+      if (bound !== undefined && !bound.ok) {
         life.settle();
-        problem = renderer.fromInit(
-          {
-            status: 400,
-            type: problemTypes.validation,
-            title: "The request is not valid",
-            detail: `${bound.errors.length} field${bound.errors.length === 1 ? "" : "s"} failed validation`,
-            errors: bound.errors,
-          },
-          request,
-        );
+        problem = invalid(bound.errors, request);
       } else {
-        const input = bound.input;
-        const state = (request as unknown as Record<symbol, unknown>)[kState];
-        const value = instrumentation.run(state, () => runInScope(scope, () => run(ctx, input)));
+        if (bound !== undefined) value = invoke(request, life, bound.input);
         if (!isThenable(value)) {
-          // A synchronous handler: no promise, no deadline.
           life.settle();
           result = toResult(value);
         } else if (deadlines) {
@@ -216,26 +213,37 @@ export function createRouteHandler(
         }
       }
     } catch (error) {
-      life.settle();
-      (request as unknown as Record<symbol, unknown>)[kError] = error;
-      problem = renderer.fromError(error, request);
-      if (problem.status >= 500) {
-        request.log.error({ err: error, route: def.fullPath }, "request failed");
-        instrumentation.fail((request as unknown as Record<symbol, unknown>)[kState], error);
-      }
+      problem = failed(error, request, life);
     }
-    if (host.state === "Stopping") reply.header("connection", "close");
-    if (reply.sent) {
-      if (!(result instanceof NoResult)) {
-        request.log.error(
-          { err: replyAlreadySent(def.method, def.fullPath) },
-          "reply already sent",
-        );
+    finish(request, reply, life, result, problem);
+    return reply;
+  };
+
+  // Synchronous until something is a promise: a request whose binding and handler are
+  // synchronous is answered without a promise (fastify sees `undefined` and adds nothing).
+  return function dextRoute(request: FastifyRequest, reply: FastifyReply) {
+    const scope = env.provider.createScope();
+    const ctx = new RequestContextImpl(request, reply, def, scope, host);
+    const life = new RequestLife(ctx, reply, env.logger, instrumentation);
+    reply.raw.once("close", life.onClose);
+    let result: HttpResult | undefined;
+    let problem: RenderedProblem | undefined;
+    try {
+      const bound = bind(def.schemas, parts, request);
+      if (bound instanceof Promise) return finishAsync(request, reply, life, bound, undefined);
+      if (!bound.ok) {
+        life.settle();
+        problem = invalid(bound.errors, request);
+      } else {
+        const value = invoke(request, life, bound.input);
+        if (isThenable(value)) return finishAsync(request, reply, life, undefined, value);
+        life.settle();
+        result = toResult(value);
       }
-      return reply;
+    } catch (error) {
+      problem = failed(error, request, life);
     }
-    if (life.aborted) return reply;
-    if (problem) return renderer.send(reply, problem);
-    return sendResult(request, reply, result!, env);
+    finish(request, reply, life, result, problem);
+    return undefined;
   };
 }

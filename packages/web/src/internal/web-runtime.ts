@@ -1,4 +1,4 @@
-import type { AddressInfo } from "node:net";
+import { type AddressInfo, BlockList, isIPv4, isIPv6 } from "node:net";
 import type { SecureContextOptions } from "node:tls";
 import { type Host, type Logger, LoggerToken } from "@dext/core-di";
 import fastifyMultipart from "@fastify/multipart";
@@ -10,12 +10,13 @@ import type { HttpsOptions, WebOptions } from "../web-options.ts";
 import { buildFastify } from "./build-fastify.ts";
 import { CertificateWatcher, loadCertificate } from "./certificates.ts";
 import { registerHealthRoutes } from "./health.ts";
-import type { Instrumentation } from "./instrumentation.ts";
 import { checkRoutes, mountRoutes, registerMethodNotAllowed } from "./mount-routes.ts";
 import { FormatterNegotiator } from "./negotiate.ts";
 import { ProblemRenderer } from "./problem-renderer.ts";
 import { type ResolvedOptions, resolveOptions } from "./resolved-options.ts";
 import type { PipelineEnv } from "./route-handler.ts";
+import { closeAllConnections } from "./server-factory.ts";
+import type { TelemetryHooks } from "./telemetry-loader.ts";
 
 /** What a metrics scrape answers. */
 export interface MetricsAnswer {
@@ -28,9 +29,19 @@ export interface MetricsAnswer {
 export interface RuntimeSources {
   readonly root: RouteGroup | undefined;
   readonly moduleGroups: readonly RouteGroup[];
-  readonly instrumentation: (host: Host) => Instrumentation;
-  /** The telemetry scrape handler, when telemetry is registered. */
-  readonly metrics: (host: Host) => ((accept?: string) => Promise<MetricsAnswer>) | undefined;
+  /** Spans, metrics and the `/metrics` scrape, or no-ops without @dext/telemetry. */
+  readonly telemetry: TelemetryHooks;
+}
+
+const loopback = new BlockList();
+loopback.addSubnet("127.0.0.0", 8, "ipv4");
+loopback.addAddress("::1", "ipv6");
+
+/** Whether a bound address is reachable from this machine only. */
+function isLoopback(address: string): boolean {
+  const v4 = address.startsWith("::ffff:") ? address.slice(7) : address;
+  if (isIPv4(v4)) return loopback.check(v4, "ipv4");
+  return isIPv6(address) && loopback.check(address, "ipv6");
 }
 
 const sleep = (ms: number): Promise<void> =>
@@ -92,7 +103,7 @@ export class WebRuntime {
     if (!formatters.some((f) => f.mediaType.toLowerCase() === "application/json"))
       formatters.unshift(jsonFormatter);
     const negotiator = new FormatterNegotiator(formatters);
-    const instrumentation = sources.instrumentation(host);
+    const instrumentation = sources.telemetry.instrumentation;
     const https = this.options.https;
     let tls: SecureContextOptions | undefined;
     if (https) tls = loadCertificate(https);
@@ -126,6 +137,7 @@ export class WebRuntime {
       negotiator,
       notAcceptable: o.notAcceptable,
       handlerTimeoutMs: o.handlerTimeoutMs,
+      handlerTimeoutGraceMs: o.handlerTimeoutGraceMs,
       timeoutStatus: o.handlerTimeoutStatus,
       retryAfterSeconds: o.retryAfterSeconds,
       instrumentation,
@@ -143,8 +155,8 @@ export class WebRuntime {
         });
       },
     };
-    if (o.health) registerHealthRoutes(fastify, host, renderer, o.health);
-    const scrape = sources.metrics(host);
+    if (o.health) registerHealthRoutes(fastify, host, renderer, o.health, o.retryAfterSeconds);
+    const scrape = sources.telemetry.metrics;
     if (scrape && o.metricsPath !== false) {
       // Scrapes work while starting and stopping too, like health checks.
       fastify.get(o.metricsPath, { config: { dextBypassGate: true } }, async (request, reply) => {
@@ -190,6 +202,12 @@ export class WebRuntime {
     const hostName = address.family === "IPv6" ? `[${address.address}]` : address.address;
     this.#url = `${https ? "https" : "http"}://${hostName}:${address.port}`;
     logger.info({ url: this.#url, http2: https?.http2 === true }, "listening");
+    if (o.development && !isLoopback(address.address)) {
+      logger.warn(
+        { url: this.#url, address: address.address },
+        "development mode is on and the server listens on a non-loopback address: error responses show messages, stack traces, SQL and file paths to every client; set DEXT_ENV=production (or web.development: false) outside your machine",
+      );
+    }
   }
 
   /**
@@ -216,7 +234,7 @@ export class WebRuntime {
         { drainTimeoutMs: o.shutdown.drainTimeoutMs },
         "in-flight requests did not finish before the drain deadline; closing their connections",
       );
-      (fastify.server as unknown as { closeAllConnections?: () => void }).closeAllConnections?.();
+      closeAllConnections(fastify.server);
       await closing;
     }
     this.#logger?.info("web server stopped");

@@ -1,7 +1,15 @@
 import { XMLBuilder } from "fast-xml-parser";
 import type { OutputFormatter } from "./output-formatter.ts";
 
-/** Options of {@link xmlFormatter}. */
+/**
+ * Options of {@link xmlFormatter}: the names of the document element and of array entries.
+ *
+ * @example
+ * ```ts
+ * // [{ id: 1 }] becomes <threads><thread><id>1</id></thread></threads>
+ * xmlFormatter({ rootName: "threads", itemName: "thread" });
+ * ```
+ */
 export interface XmlFormatterOptions {
   /** The document element (default `response`). */
   readonly rootName?: string;

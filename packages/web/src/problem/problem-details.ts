@@ -1,4 +1,12 @@
-/** One failing field of a validation problem: where (a JSON pointer into the request) and why. */
+/**
+ * One failing field of a validation problem: where (a JSON pointer into the request) and why.
+ *
+ * @example
+ * ```ts
+ * const error: ProblemFieldError = { pointer: "/body/title", detail: "Too small", code: "too_small" };
+ * return problem({ status: 400, type: problemTypes.validation, errors: [error] });
+ * ```
+ */
 export interface ProblemFieldError {
   /** RFC 6901 pointer into the request: `/params/id`, `/body/items/0/name`, `/headers/x-api-key`. */
   readonly pointer: string;
@@ -20,22 +28,50 @@ export interface ProblemFieldError {
 export interface ProblemDetails {
   /** A stable URI naming the kind of problem; see {@link problemTypes}. */
   readonly type: string;
+  /** A short summary of the kind of problem (the status's reason phrase unless given). */
   readonly title: string;
+  /** The HTTP status code, repeated from the response. */
   readonly status: number;
+  /** What went wrong with this request, for a human. */
   readonly detail?: string;
-  /** The request path the problem happened on. */
+  /** The request path the problem happened on, without the query string. */
   readonly instance?: string;
+  /** The id on the request's log lines and its `x-request-id` header: quote it in reports. */
   readonly requestId?: string;
+  /** Validation problems: each failing field with its JSON pointer. */
   readonly errors?: readonly ProblemFieldError[];
   readonly [extension: string]: unknown;
 }
 
-/** What a handler or middleware gives to describe a problem; `type` defaults from the status. */
+/**
+ * What a handler or middleware gives to describe a problem; everything but `status` has a
+ * default.
+ *
+ * @example
+ * ```ts
+ * const locked: ProblemInit = {
+ *   status: 409,
+ *   type: "thread-locked",              // https://dext.dev/problems/thread-locked
+ *   title: "Thread is locked",
+ *   detail: `thread ${id} is locked`,
+ *   extensions: { threadId: id },
+ * };
+ * return problem(locked);
+ * ```
+ */
 export interface ProblemInit {
   readonly status: number;
-  /** A full URI, or a slug resolved against the app's problem base URI (`"thread-locked"`). */
+  /**
+   * A full URI, or a slug resolved against the app's problem base URI (`"thread-locked"`).
+   * Default: the catalogue slug of the status (`400` bad-request, `404` not-found, `405`
+   * method-not-allowed, `406` not-acceptable, `408` request-timeout, `413` payload-too-large,
+   * `415` unsupported-media-type, `431` headers-too-large, `500` internal, `503` unavailable),
+   * else `http`.
+   */
   readonly type?: string;
+  /** Default: the status's reason phrase (`Not Found`). */
   readonly title?: string;
+  /** Default: a generic sentence naming the status; every problem document has a `detail`. */
   readonly detail?: string;
   readonly errors?: readonly ProblemFieldError[];
   /** Extra response headers (`Retry-After`, `WWW-Authenticate`, ...). */

@@ -55,7 +55,15 @@ export function noContent(): HttpResult<undefined> {
   return new HttpResult<undefined>({ kind: "empty", status: 204 });
 }
 
-/** The body of a {@link page} result. */
+/**
+ * The body of a {@link page} result.
+ *
+ * @example
+ * ```ts
+ * const body: Page<Thread> = await (await fetch("/threads?page=2")).json();
+ * console.log(`${body.page}/${body.pages}`, body.items.length, body.total);
+ * ```
+ */
 export interface Page<T> {
   readonly items: readonly T[];
   readonly total: number;
@@ -84,7 +92,15 @@ export function page<T>(items: readonly T[], info: PageInfo): HttpResult<Page<T>
   });
 }
 
-/** Status codes a redirect may use. */
+/**
+ * Status codes a redirect may use.
+ *
+ * @example
+ * ```ts
+ * const afterPost: RedirectStatus = 303;
+ * return redirect(`/threads/${id}`, afterPost);
+ * ```
+ */
 export type RedirectStatus = 301 | 302 | 303 | 307 | 308;
 
 /**

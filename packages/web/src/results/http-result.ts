@@ -1,10 +1,26 @@
 import type { Readable } from "node:stream";
 import type { ProblemInit } from "../problem/problem-details.ts";
 
-/** What kind of response a {@link HttpResult} describes. */
+/**
+ * What kind of response a {@link HttpResult} describes.
+ *
+ * @example
+ * ```ts
+ * const result = await next();
+ * if (result.kind === "data") result.header("cache-control", "max-age=60");
+ * ```
+ */
 export type ResultKind = "data" | "content" | "empty" | "redirect" | "problem" | "stream" | "file";
 
-/** Paging facts of a {@link page} result, turned into `Link` and `X-Total-Count` headers. */
+/**
+ * Paging facts of a {@link page} result, turned into `Link` and `X-Total-Count` headers.
+ *
+ * @example
+ * ```ts
+ * const info: PageInfo = { total: 120, page: 2, size: 20 };
+ * return page(rows, info);
+ * ```
+ */
 export interface PageInfo {
   readonly total: number;
   /** 1-based page number. */

@@ -60,7 +60,14 @@ export function stream(
   return new HttpResult<undefined>({ kind: "stream", status, stream: body, contentType });
 }
 
-/** Options of {@link file}. */
+/**
+ * Options of {@link file}.
+ *
+ * @example
+ * ```ts
+ * return file("exports/threads.csv", { contentType: "text/csv; charset=utf-8", downloadAs: "threads.csv" });
+ * ```
+ */
 export interface FileOptions {
   /** Default: from the file extension, else `application/octet-stream`. */
   readonly contentType?: string;

@@ -2,7 +2,17 @@ import type { RequestContext } from "../context/request-context.ts";
 import type { Middleware } from "../middleware.ts";
 import type { HttpMethod, InputPart, ResponseSpec, RouteInput, Schema } from "./route-types.ts";
 
-/** A route handler: gets the context and the validated input, returns a result or a plain value. */
+/**
+ * A route handler: gets the context and the validated input, returns a result or a plain value
+ * (sync or async).
+ *
+ * @example
+ * ```ts
+ * const show: Handler<RouteInput<{ id: number }>> = async (ctx, { params }) =>
+ *   (await ctx.resolve(Threads).find(params.id)) ?? problem({ status: 404 });
+ * app.get("/threads/:id").params(z.object({ id: z.coerce.number() })).handle(show);
+ * ```
+ */
 export type Handler<I = RouteInput> = (ctx: RequestContext, input: I) => unknown | Promise<unknown>;
 
 /**

@@ -9,7 +9,20 @@ import {
 } from "./route-definition.ts";
 import type { DefaultInput, HttpMethod } from "./route-types.ts";
 
-/** A fastify plugin, async or callback style. */
+/**
+ * A fastify plugin, async or callback style, as `app.plugin()` and `group.plugin()` take it.
+ *
+ * @example
+ * ```ts
+ * const timing: FastifyPlugin = async (instance) => {
+ *   instance.addHook("onSend", async (_req, reply, payload) => {
+ *     reply.header("server-timing", `app;dur=${reply.elapsedTime.toFixed(1)}`);
+ *     return payload;
+ *   });
+ * };
+ * app.plugin(timing);
+ * ```
+ */
 export type FastifyPlugin = FastifyPluginAsync<any> | FastifyPluginCallback<any>;
 
 /** @internal A plugin or raw setup step registered on a group, in order. */
@@ -130,7 +143,17 @@ export class RouteGroup {
 
   /**
    * Registers a fastify plugin in this group's encapsulation context: its hooks and decorators
-   * apply to this group's routes only, unless the plugin is wrapped with `fastify-plugin`.
+   * apply to this group's routes and its nested groups, never to sibling or parent groups,
+   * whether or not the plugin is wrapped with `fastify-plugin` (on the app, the root group, it
+   * applies to every route).
+   *
+   * @example
+   * ```ts
+   * app.group("/admin", (admin) => {
+   *   admin.plugin(fastifyBasicAuth, { validate, authenticate: true }); // only /admin/*
+   *   admin.get("/stats").handle(() => stats());
+   * });
+   * ```
    */
   plugin(plugin: FastifyPlugin, options?: Record<string, unknown>): this {
     this.#open("register a plugin");
