@@ -44,11 +44,20 @@ export function telemetryInstrumentation(telemetry: Telemetry): Instrumentation 
   const http: HttpInstruments = telemetry.http;
   const tracing = telemetry.tracingEnabled;
   const tracer = telemetry.tracer;
-  // Bound series per (method, route, status): the hot path is one map lookup and additions.
-  const bound = new Map<string, Bound>();
+  // Bound series per (route, method, status) in nested maps: the hot path builds no key string.
+  const bound = new Map<string, Map<string, Map<number, Bound>>>();
   const series = (method: string, route: string, status: number): Bound => {
-    const key = `${method} ${status} ${route}`;
-    let b = bound.get(key);
+    let byMethod = bound.get(route);
+    if (byMethod === undefined) {
+      byMethod = new Map();
+      bound.set(route, byMethod);
+    }
+    let byStatus = byMethod.get(method);
+    if (byStatus === undefined) {
+      byStatus = new Map();
+      byMethod.set(method, byStatus);
+    }
+    let b = byStatus.get(status);
     if (b === undefined) {
       const labels = { method, route, status: String(status) };
       b = {
@@ -56,7 +65,7 @@ export function telemetryInstrumentation(telemetry: Telemetry): Instrumentation 
         duration: http.requestDuration.labels(labels),
         errors: http.errorsTotal.labels(labels),
       };
-      bound.set(key, b);
+      byStatus.set(status, b);
     }
     return b;
   };
@@ -73,20 +82,18 @@ export function telemetryInstrumentation(telemetry: Telemetry): Instrumentation 
           ? ROOT_CONTEXT
           : extractTraceContext(h);
       const route = request.routeOptions.url;
+      // Attributes are set only on spans the sampler keeps: an unsampled span skips their
+      // validation entirely (the ratio sampler does not look at them).
       const span = tracer.startSpan(
         route ? `${request.method} ${route}` : request.method,
-        {
-          kind: SpanKind.SERVER,
-          attributes: route
-            ? {
-                "http.request.method": request.method,
-                "http.route": route,
-                "url.path": pathOf(request.url),
-              }
-            : { "http.request.method": request.method, "url.path": pathOf(request.url) },
-        },
+        { kind: SpanKind.SERVER },
         parent,
       );
+      if (span.isRecording()) {
+        span.setAttribute("http.request.method", request.method);
+        if (route) span.setAttribute("http.route", route);
+        span.setAttribute("url.path", pathOf(request.url));
+      }
       return {
         span,
         ctx: contextWithRequestId(request.id, trace.setSpan(parent, span)),
