@@ -57,10 +57,7 @@ export function createForumApp(options: ForumOptions = {}): WebApp {
     pageSize: forumConfig.pageSize,
     secureCookies: forumConfig.secureCookies,
   };
-  const databaseUrl = options.databaseUrl ?? config.environment.DATABASE_URL;
-  const database = databaseUrl?.startsWith("postgres")
-    ? ({ dialect: "postgres", url: databaseUrl } as const)
-    : ({ dialect: "sqlite", filename: join(dataDir, "forum.db") } as const);
+  const database = databaseFor(options, config);
 
   return createApp({
     config,
@@ -87,10 +84,19 @@ export function createForumApp(options: ForumOptions = {}): WebApp {
   });
 }
 
-/** Where the forum keeps its data, for the startup message. */
-export function describeDatabase(options: ForumOptions, config: Config = createConfig()): string {
+/** The database the options and config select: PostgreSQL for a `postgres://` URL, else SQLite. */
+function databaseFor(options: ForumOptions, config: Config) {
   const url = options.databaseUrl ?? config.environment.DATABASE_URL;
   return url?.startsWith("postgres")
-    ? "PostgreSQL"
-    : `SQLite ${join(options.dataDir ?? join(appDir, "data"), "forum.db")}`;
+    ? ({ dialect: "postgres", url } as const)
+    : ({
+        dialect: "sqlite",
+        filename: join(options.dataDir ?? join(appDir, "data"), "forum.db"),
+      } as const);
+}
+
+/** Where the forum keeps its data, for the startup message. */
+export function describeDatabase(options: ForumOptions, config: Config = createConfig()): string {
+  const database = databaseFor(options, config);
+  return database.dialect === "postgres" ? "PostgreSQL" : `SQLite ${database.filename}`;
 }
