@@ -1,3 +1,4 @@
+import { freezeOutsideProduction } from "./internal/freeze.ts";
 import { Nullable } from "./nullable.ts";
 
 /** The values of a tuple or record of Nullables, as `Nullable.all` returns them. */
@@ -6,8 +7,8 @@ export type ValuesOf<N> = {
 };
 
 /**
- * Combines Nullables: a tuple or iterable gives a frozen array of their values, a record a
- * frozen object with the same keys; the result is none as soon as any input is none.
+ * Combines Nullables: a tuple or iterable gives an array of their values, a record an
+ * object (frozen outside production) with the same keys; the result is none as soon as any input is none.
  *
  * @example
  * ```ts
@@ -29,7 +30,7 @@ export function all(
       if (item.value === undefined) return Nullable.none();
       values.push(item.value);
     }
-    return Nullable.of(Object.freeze(values));
+    return Nullable.of(freezeOutsideProduction(values));
   }
   const out: Record<string, unknown> = {};
   for (const key of Object.keys(items)) {
@@ -37,5 +38,5 @@ export function all(
     if (value === undefined) return Nullable.none();
     out[key] = value;
   }
-  return Nullable.of(Object.freeze(out));
+  return Nullable.of(freezeOutsideProduction(out));
 }

@@ -1,7 +1,8 @@
 import { Nullable } from "./nullable.ts";
 
-const TRUE = Nullable.of(true);
-const FALSE = Nullable.of(false);
+// Shared by every caller, so frozen in every mode.
+const TRUE = Object.freeze(Nullable.of(true));
+const FALSE = Object.freeze(Nullable.of(false));
 
 /**
  * Three-valued (Kleene, SQL) negation: not true is false, not false is true, not unknown

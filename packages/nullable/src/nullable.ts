@@ -3,6 +3,7 @@ import { NullableError } from "./errors.ts";
 import { inspectSymbol, nullableBrand } from "./internal/brand.ts";
 import { describeValue } from "./internal/describe.ts";
 import { defaultEquals } from "./internal/equality.ts";
+import { freezeOutsideProduction, freezesInstances } from "./internal/freeze.ts";
 import { fromJSON, revive } from "./serialization.ts";
 
 /** A `Nullable<T>` known to hold a value: `value` is `T`. */
@@ -27,8 +28,9 @@ let none: Nullable<never>;
 
 /**
  * An immutable optional value: either some value (never `null` or `undefined`) or the single
- * shared `none`. Instances are frozen and safe to share; chain them with `map`, `bind` and
- * `getOrElse` instead of repeating `null` checks.
+ * shared `none`. Instances are immutable and safe to share (frozen outside production, where
+ * `Object.freeze` costs five times the allocation; `none` always); chain them with `map`, `bind`
+ * and `getOrElse` instead of repeating `null` checks.
  *
  * @example
  * ```ts
@@ -44,11 +46,11 @@ export class Nullable<T> {
 
   private constructor(value: T | undefined) {
     this.value = value;
-    Object.freeze(this);
+    if (freezesInstances) Object.freeze(this);
   }
 
   static {
-    none = new Nullable<never>(undefined);
+    none = Object.freeze(new Nullable<never>(undefined));
   }
 
   /**
@@ -264,7 +266,9 @@ export class Nullable<T> {
   zip<U>(other: Nullable<U>): Nullable<readonly [T, U]> {
     const a = this.value;
     const b = other.value;
-    return a === undefined || b === undefined ? none : new Nullable(Object.freeze([a, b] as const));
+    return a === undefined || b === undefined
+      ? none
+      : new Nullable(freezeOutsideProduction([a, b] as const));
   }
 
   /**

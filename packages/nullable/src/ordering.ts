@@ -19,7 +19,8 @@ export interface TotalOrderOptions<T> {
   readonly compare?: Comparer<T>;
 }
 
-const orderings = [Nullable.of(-1 as const), Nullable.of(0 as const), Nullable.of(1 as const)];
+// Shared by every caller, so frozen in every mode.
+const orderings = [-1 as const, 0 as const, 1 as const].map((n) => Object.freeze(Nullable.of(n)));
 
 function order<T>(a: T, b: T, comparer: Comparer<T> | undefined): Ordering {
   if (!comparer) return defaultCompare(a, b);

@@ -1,4 +1,6 @@
+import { fileURLToPath } from "node:url";
 import { inspect } from "node:util";
+import { spawnNode } from "@dext/test-kit";
 import { describe, expect, it } from "vitest";
 import { Nullable, NullableError } from "../src/index.ts";
 
@@ -47,6 +49,30 @@ describe("constructors", () => {
       (Nullable.none() as { value: unknown }).value = 1;
     }).toThrow(TypeError);
     expect(() => Object.defineProperty(some, "extra", { value: 1 })).toThrow(TypeError);
+  });
+
+  it("production runs skip freezing new instances but keep every shared instance frozen", async () => {
+    const run = async (nodeEnv: string) => {
+      const child = spawnNode(
+        fileURLToPath(new URL("./fixtures/report-freezing.ts", import.meta.url)),
+        {
+          env: { NODE_ENV: nodeEnv },
+        },
+      );
+      const line = await child.waitForLine(/^\{/);
+      expect(await child.exited()).toEqual({ code: 0, signal: null });
+      return JSON.parse(line) as Record<string, boolean>;
+    };
+    expect(await run("production")).toEqual({
+      some: false,
+      mapped: false,
+      none: true,
+      logic: true,
+      ordering: true,
+      zipped: false,
+      all: false,
+    });
+    expect(Object.values(await run("development")).every(Boolean)).toBe(true);
   });
 
   it("isNullable recognises Nullables, also across copies of the package (brand, not instanceof)", () => {
