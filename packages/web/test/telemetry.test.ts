@@ -1,3 +1,5 @@
+import { createServer } from "node:http";
+import { type AddressInfo, connect, type Socket } from "node:net";
 import { Writable } from "node:stream";
 import { createConfig } from "@dext/core-di";
 import { type Telemetry, TelemetryToken, telemetry } from "@dext/telemetry";
@@ -78,6 +80,46 @@ describe("telemetry", () => {
     expect(
       spans.some((s) => s.name === "GET" && s.attributes["http.response.status_code"] === 404),
     ).toBe(true);
+  });
+
+  it("reports open connections at scrape time, without listeners on the sockets", async () => {
+    ({ app } = telemetryApp());
+    const url = new URL(await app.listen());
+    const scrapeOpen = async (): Promise<number> => {
+      const m = await app!.inject({ url: "/metrics" });
+      return Number(/^http_active_connections (\d+)$/m.exec(m.body)?.[1]);
+    };
+    // Polls until the server has seen the change: no timing assumption, only the test timeout.
+    const until = async (expected: number): Promise<void> => {
+      while ((await scrapeOpen()) !== expected) await new Promise((r) => setImmediate(r));
+    };
+    const open = (port: number, host: string) =>
+      new Promise<Socket>((resolve, reject) => {
+        const s = connect(port, host, () => resolve(s));
+        s.once("error", reject);
+      });
+    const accepted: Socket[] = [];
+    app.fastify.server.on("connection", (s: Socket) => accepted.push(s));
+    const sockets = await Promise.all([1, 2, 3].map(() => open(Number(url.port), url.hostname)));
+    await until(3);
+
+    // A `close` listener of ours on keep-alive sockets made responses survive young GCs
+    // (see Instrumentation.countConnections): server sockets carry only what Node adds itself.
+    const plain = createServer();
+    const plainAccepted = new Promise<Socket>((resolve) => plain.once("connection", resolve));
+    await new Promise<void>((resolve) => plain.listen(0, "127.0.0.1", resolve));
+    const client = await open((plain.address() as AddressInfo).port, "127.0.0.1");
+    const nodeOwn = (await plainAccepted).listenerCount("close");
+    client.destroy();
+    await new Promise((resolve) => plain.close(resolve));
+    expect(accepted).toHaveLength(3);
+    for (const s of accepted) expect(s.listenerCount("close")).toBe(nodeOwn);
+
+    sockets[0]!.destroy();
+    sockets[1]!.destroy();
+    await until(1);
+    sockets[2]!.destroy();
+    await until(0);
   });
 
   it("counts requests by route template and status, and mounts /metrics", async () => {

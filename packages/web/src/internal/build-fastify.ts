@@ -89,9 +89,15 @@ export async function buildFastify(input: BuildInput): Promise<FastifyInstance> 
     },
   } as never) as unknown as FastifyInstance;
 
-  fastify.server.on("connection", (socket) => {
-    instrumentation.connectionOpened();
-    socket.once("close", () => instrumentation.connectionClosed());
+  const stopCounting = instrumentation.countConnections(
+    () =>
+      new Promise<number>((resolve) =>
+        fastify.server.getConnections((error, open) => resolve(error ? 0 : open)),
+      ),
+  );
+  fastify.addHook("onClose", (_instance, done) => {
+    stopCounting();
+    done();
   });
 
   // Cookies are parsed when a route binds or reads them, not on every request.

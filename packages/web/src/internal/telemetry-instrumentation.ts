@@ -130,7 +130,20 @@ export function telemetryInstrumentation(telemetry: Telemetry): Instrumentation 
       if (outcome.status >= 500) span.setStatus({ code: SpanStatusCode.ERROR });
       span.end();
     },
-    connectionOpened: () => http.activeConnections.inc(),
-    connectionClosed: () => http.activeConnections.dec(),
+    countConnections(count) {
+      // Adds this server's change since the last scrape, so servers sharing one registry sum.
+      let reported = 0;
+      const remove = telemetry.metrics.addCollector(async () => {
+        const open = await count();
+        http.activeConnections.inc(open - reported);
+        reported = open;
+        return [];
+      });
+      return () => {
+        remove();
+        http.activeConnections.dec(reported);
+        reported = 0;
+      };
+    },
   };
 }
