@@ -16,6 +16,7 @@ const tracingSection = z
   .object({
     exporter: z.enum(["otlp", "memory", "console", "none"]).optional(),
     sampleRatio: z.number().min(0).max(1).optional(),
+    tracesPerSecond: z.union([positiveInt, z.literal("unlimited")]).optional(),
     otlp: z
       .object({
         url: z.url().optional(),
@@ -100,6 +101,11 @@ export interface TelemetryConfig {
         readonly exporter?: "otlp" | "memory" | "console" | "none" | undefined;
         /** Share of new traces sampled, 0..1 (default 1); child spans follow their parent. */
         readonly sampleRatio?: number | undefined;
+        /**
+         * At most this many new traces sampled per second (default 100 in production,
+         * `"unlimited"` elsewhere); beyond it new traces are not recorded until the next second.
+         */
+        readonly tracesPerSecond?: number | "unlimited" | undefined;
         readonly otlp?:
           | {
               /** Default `OTEL_EXPORTER_OTLP_TRACES_ENDPOINT`, else `http://localhost:4318/v1/traces`. */

@@ -93,6 +93,9 @@ export interface TelemetryEnvironment {
   readonly variables?: Readonly<Record<string, string | undefined>>;
 }
 
+/** New traces sampled per second in production unless `tracing.tracesPerSecond` says otherwise. */
+const DEFAULT_PRODUCTION_TRACES_PER_SECOND = 100;
+
 const message = (e: unknown): string => (e instanceof Error ? e.message : String(e));
 
 function defaultServiceName(variables: Readonly<Record<string, string | undefined>>): string {
@@ -159,10 +162,15 @@ class TelemetryImpl implements Telemetry {
     const otlpFromEnv =
       variables.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT !== undefined ||
       variables.OTEL_EXPORTER_OTLP_ENDPOINT !== undefined;
+    const perSecond =
+      tracing.tracesPerSecond ??
+      (this.env === "production" ? DEFAULT_PRODUCTION_TRACES_PER_SECOND : "unlimited");
+    const tracesPerSecond = perSecond === "unlimited" ? undefined : perSecond;
     const setup = setupTracing({
       exporter: tracing.exporter ?? (otlpFromEnv ? "otlp" : "none"),
       spanExporter: tracing.spanExporter,
       sampleRatio: tracing.sampleRatio ?? 1,
+      tracesPerSecond,
       otlp: tracing.otlp ?? {},
       batch: tracing.batch ?? {},
       resource,
@@ -220,7 +228,12 @@ class TelemetryImpl implements Telemetry {
     }
     this.#flushWork.push(() => new Promise<void>((resolve) => this.logger.flush(() => resolve())));
     log.debug(
-      { tracing: setup.target, sampleRatio: tracing.sampleRatio ?? 1, env: this.env },
+      {
+        tracing: setup.target,
+        sampleRatio: tracing.sampleRatio ?? 1,
+        tracesPerSecond: perSecond,
+        env: this.env,
+      },
       "telemetry ready",
     );
   }

@@ -1,6 +1,8 @@
 import { Writable } from "node:stream";
+import { createContextKey, ROOT_CONTEXT, trace } from "@opentelemetry/api";
 import { afterEach, describe, expect, it } from "vitest";
 import {
+  contextWithRequestId,
   createLogger,
   createTelemetry,
   currentRequestId,
@@ -88,6 +90,28 @@ describe("log lines", () => {
     expect(out.lines()[0]).toMatchObject({ request_id: "req-1", msg: "inside" });
     expect(out.lines()[1]).not.toHaveProperty("request_id");
     expect(currentRequestId()).toBeUndefined();
+  });
+
+  it("keep the request id of contextWithRequestId through later context changes", () => {
+    const key = createContextKey("other");
+    const base = ROOT_CONTEXT.setValue(key, "kept");
+    const ctx = contextWithRequestId("req-2", base);
+    expect(currentRequestId(ctx)).toBe("req-2");
+    expect(ctx.getValue(key)).toBe("kept");
+    const span = trace.wrapSpanContext({
+      traceId: "4bf92f3577b34da6a3ce929d0e0e4736",
+      spanId: "00f067aa0ba902b7",
+      traceFlags: 1,
+    });
+    const withSpanCtx = trace.setSpan(ctx, span);
+    expect(currentRequestId(withSpanCtx)).toBe("req-2");
+    expect(trace.getSpan(withSpanCtx)).toBe(span);
+    expect(withSpanCtx.getValue(key)).toBe("kept");
+    expect(trace.getSpan(ctx)).toBeUndefined();
+    expect(currentRequestId(withSpanCtx.deleteValue(key))).toBe("req-2");
+    expect(withSpanCtx.deleteValue(key).getValue(key)).toBeUndefined();
+    expect(currentRequestId(contextWithRequestId("req-3", withSpanCtx))).toBe("req-3");
+    expect(currentRequestId(base)).toBeUndefined();
   });
 
   it("let a field of the call win over an injected one", () => {

@@ -87,7 +87,12 @@ describe("the telemetry module", () => {
     try {
       host({
         telemetry: {
-          tracing: { exporter: "zipkin", sampleRatio: 2, otlp: { url: "not a url" } },
+          tracing: {
+            exporter: "zipkin",
+            sampleRatio: 2,
+            tracesPerSecond: 0,
+            otlp: { url: "not a url" },
+          },
           metrics: { maxCardinality: -1 },
           logging: { level: "loud" },
           surprise: true,
@@ -102,6 +107,7 @@ describe("the telemetry module", () => {
     for (const path of [
       "telemetry.tracing.exporter",
       "telemetry.tracing.sampleRatio",
+      "telemetry.tracing.tracesPerSecond",
       "telemetry.tracing.otlp.url",
       "telemetry.metrics.maxCardinality",
       "telemetry.logging.level",

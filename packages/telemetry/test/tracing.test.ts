@@ -1,5 +1,5 @@
-import { context, SpanKind, SpanStatusCode, trace } from "@opentelemetry/api";
-import type { ReadableSpan } from "@opentelemetry/sdk-trace";
+import { context, ROOT_CONTEXT, SpanKind, SpanStatusCode, trace } from "@opentelemetry/api";
+import { AlwaysOnSampler, type ReadableSpan, SamplingDecision } from "@opentelemetry/sdk-trace";
 import { afterEach, describe, expect, it } from "vitest";
 import {
   createTelemetry,
@@ -8,6 +8,7 @@ import {
   type Telemetry,
   withSpan,
 } from "../src/index.ts";
+import { RateLimitedSampler } from "../src/internal/rate-limited-sampler.ts";
 
 const open: Telemetry[] = [];
 function memoryTelemetry(sampleRatio = 1): Telemetry {
@@ -268,6 +269,111 @@ describe("sampling", () => {
     });
     t.withSpan("child", {}, () => {}, { parent });
     expect((await finished(t)).map((s) => s.name)).toEqual(["child"]);
+  });
+});
+
+describe("rate-limited sampling", () => {
+  const always = new AlwaysOnSampler();
+  const decide = (sampler: RateLimitedSampler) =>
+    sampler.shouldSample(
+      ROOT_CONTEXT,
+      "0af7651916cd43dd8448eb211c80319c",
+      "s",
+      SpanKind.SERVER,
+      {},
+      [],
+    ).decision;
+
+  it("keeps at most perSecond new traces in each one-second window", () => {
+    let now = 5_000;
+    const sampler = new RateLimitedSampler(always, 3, () => now);
+    const first = [1, 2, 3, 4, 5].map(() => decide(sampler));
+    expect(first).toEqual([
+      SamplingDecision.RECORD_AND_SAMPLED,
+      SamplingDecision.RECORD_AND_SAMPLED,
+      SamplingDecision.RECORD_AND_SAMPLED,
+      SamplingDecision.NOT_RECORD,
+      SamplingDecision.NOT_RECORD,
+    ]);
+    now += 999;
+    expect(decide(sampler)).toBe(SamplingDecision.NOT_RECORD);
+    now += 1;
+    expect(decide(sampler)).toBe(SamplingDecision.RECORD_AND_SAMPLED);
+  });
+
+  it("counts only what the inner sampler keeps", () => {
+    let keep = false;
+    const sometimes = {
+      shouldSample: () => ({
+        decision: keep ? SamplingDecision.RECORD_AND_SAMPLED : SamplingDecision.NOT_RECORD,
+      }),
+      toString: () => "sometimes",
+    };
+    const sampler = new RateLimitedSampler(sometimes, 1, () => 0);
+    expect(decide(sampler)).toBe(SamplingDecision.NOT_RECORD);
+    keep = true;
+    expect(decide(sampler)).toBe(SamplingDecision.RECORD_AND_SAMPLED);
+    expect(decide(sampler)).toBe(SamplingDecision.NOT_RECORD);
+    expect(sampler.toString()).toBe("RateLimited{1/s, sometimes}");
+  });
+
+  it("production caps new traces at 100 per second; children of a kept trace are all kept", async () => {
+    const t = createTelemetry({
+      env: "production",
+      logging: { level: "silent" },
+      tracing: { exporter: "memory", batch: { maxQueueSize: 10_000 } },
+    });
+    open.push(t);
+    const started = performance.now();
+    for (let i = 0; i < 300; i++) t.withSpan("root", {}, () => t.withSpan("child", {}, () => {}));
+    // Each one-second window the loop touched may add 100; no assumption on how fast it ran.
+    const windows = Math.floor((performance.now() - started) / 1000) + 1;
+    const spans = await finished(t);
+    const roots = spans.filter((s) => s.name === "root");
+    expect(roots.length).toBeGreaterThanOrEqual(100);
+    expect(roots.length).toBeLessThanOrEqual(Math.min(300, 100 * windows));
+    const kept = new Set(roots.map((s) => s.spanContext().traceId));
+    const children = spans.filter((s) => s.name === "child");
+    expect(children).toHaveLength(roots.length);
+    for (const c of children) expect(kept.has(c.spanContext().traceId)).toBe(true);
+  });
+
+  it("has no cap in development, or in production with tracesPerSecond: unlimited", async () => {
+    for (const options of [
+      { env: "development" },
+      {
+        env: "production",
+        tracing: { exporter: "memory" as const, tracesPerSecond: "unlimited" as const },
+      },
+    ]) {
+      const t = createTelemetry({
+        logging: { level: "silent" },
+        tracing: { exporter: "memory" },
+        ...options,
+      });
+      open.push(t);
+      for (let i = 0; i < 250; i++) t.withSpan("root", {}, () => {});
+      expect(await finished(t)).toHaveLength(250);
+    }
+  });
+
+  it("a sampled remote parent is followed past the cap (parent-based)", async () => {
+    const t = createTelemetry({
+      env: "production",
+      logging: { level: "silent" },
+      tracing: { exporter: "memory", tracesPerSecond: 1 },
+    });
+    open.push(t);
+    t.withSpan("first", {}, () => {});
+    t.withSpan("over the cap", {}, () => {});
+    const parent = extractTraceContext({
+      traceparent: "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01",
+    });
+    t.withSpan("remote child", {}, () => {}, { parent });
+    expect((await finished(t)).map((s) => s.name).sort()).toEqual(
+      expect.arrayContaining(["first", "remote child"]),
+    );
+    expect((await finished(t)).map((s) => s.name)).not.toContain("over the cap");
   });
 });
 

@@ -17,6 +17,8 @@ import {
 import { TelemetryError } from "../errors.ts";
 import { MemorySpanExporter } from "../tracing/memory-span-exporter.ts";
 import { CountingSpanProcessor, type OnSpansDropped, SpanQueueGauge } from "./dropped-spans.ts";
+import { PooledIdGenerator } from "./pooled-id-generator.ts";
+import { RateLimitedSampler } from "./rate-limited-sampler.ts";
 import { OwningTracer } from "./span-tracers.ts";
 
 type OtlpConfig = NonNullable<ConstructorParameters<typeof OTLPTraceExporter>[0]>;
@@ -25,6 +27,8 @@ export interface TracingSetupOptions {
   readonly exporter: "otlp" | "memory" | "console" | "none";
   readonly spanExporter: SpanExporter | undefined;
   readonly sampleRatio: number;
+  /** At most this many new traces sampled per second; undefined for no limit. */
+  readonly tracesPerSecond: number | undefined;
   readonly otlp: {
     readonly url?: string | undefined;
     readonly headers?: Readonly<Record<string, string>> | undefined;
@@ -108,13 +112,17 @@ class ReportingExporter implements SpanExporter {
 /** The OpenTelemetry default of `maxQueueSize`. */
 const DEFAULT_MAX_QUEUE_SIZE = 2048;
 
-function sampler(ratio: number): Sampler {
-  const root =
+function sampler(ratio: number, tracesPerSecond: number | undefined): Sampler {
+  const byRatio =
     ratio >= 1
       ? new AlwaysOnSampler()
       : ratio <= 0
         ? new AlwaysOffSampler()
         : new TraceIdRatioBasedSampler(ratio);
+  const root =
+    tracesPerSecond === undefined || ratio <= 0
+      ? byRatio
+      : new RateLimitedSampler(byRatio, tracesPerSecond);
   return new ParentBasedSampler({ root });
 }
 
@@ -161,7 +169,8 @@ export function setupTracing(options: TracingSetupOptions): TracingSetup {
   });
   const provider = new TracerProvider({
     resource: options.resource,
-    sampler: sampler(options.sampleRatio),
+    sampler: sampler(options.sampleRatio, options.tracesPerSecond),
+    idGenerator: new PooledIdGenerator(),
     spanProcessors: [new CountingSpanProcessor(batchProcessor, gauge, options.onSpansDropped)],
   });
   return {

@@ -29,7 +29,38 @@ export function withRequestId<R>(id: string, fn: () => R): R {
  */
 export function contextWithRequestId(id: string, ctx: Context = context.active()): Context {
   ensureContextManager();
-  return ctx.setValue(REQUEST_ID, id);
+  return new RequestIdContext(ctx, id);
+}
+
+/**
+ * `ctx` plus a request id, without copying `ctx`'s entries (the API's contexts copy their map
+ * on every `setValue`; the web layer builds one of these per request). Later `setValue`s keep
+ * the id on top of the inner context, so lookups stay one hop deep.
+ */
+class RequestIdContext implements Context {
+  readonly #inner: Context;
+  readonly #id: unknown;
+
+  constructor(inner: Context, id: unknown) {
+    this.#inner = inner;
+    this.#id = id;
+  }
+
+  getValue(key: symbol): unknown {
+    return key === REQUEST_ID ? this.#id : this.#inner.getValue(key);
+  }
+
+  setValue(key: symbol, value: unknown): Context {
+    return key === REQUEST_ID
+      ? new RequestIdContext(this.#inner, value)
+      : new RequestIdContext(this.#inner.setValue(key, value), this.#id);
+  }
+
+  deleteValue(key: symbol): Context {
+    return key === REQUEST_ID
+      ? this.#inner
+      : new RequestIdContext(this.#inner.deleteValue(key), this.#id);
+  }
 }
 
 /**

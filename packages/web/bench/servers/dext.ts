@@ -15,7 +15,11 @@ const app = createApp({
         telemetry({
           serviceName: "bench",
           logging: { level: "warn" },
-          tracing: { spanExporter: new DiscardingSpanExporter() as never },
+          tracing: {
+            spanExporter: new DiscardingSpanExporter() as never,
+            // ALL_SPANS=1: record every trace (production defaults keep at most 100 per second).
+            ...(process.env.ALL_SPANS === "1" ? { tracesPerSecond: "unlimited" as const } : {}),
+          },
         }),
       ]
     : [],

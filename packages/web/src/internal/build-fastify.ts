@@ -20,7 +20,7 @@ import type { Instrumentation } from "./instrumentation.ts";
 import { LazyLogger } from "./lazy-logger.ts";
 import { type ProblemRenderer, pathOf } from "./problem-renderer.ts";
 import { trustProxyFn } from "./proxy-trust.ts";
-import { kError, kState } from "./request-keys.ts";
+import { kError, kRoute, kState } from "./request-keys.ts";
 import type { ResolvedOptions } from "./resolved-options.ts";
 import { securityHeaders } from "./security-headers.ts";
 import { clientErrorHandler, type ServerSettings, serverFactory } from "./server-factory.ts";
@@ -127,9 +127,14 @@ export async function buildFastify(input: BuildInput): Promise<FastifyInstance> 
     reply.header(header, request.id);
     if (fixedHeaders !== undefined) reply.headers(fixedHeaders);
     else if (applyHeaders !== undefined) applyHeaders(request.raw, reply.raw);
+    const bag = request as unknown as StateBag;
+    const route = request.routeOptions.url;
+    bag[kRoute] = route;
     if (instrumentation.enabled) {
-      (request.raw as unknown as StateBag)[kState] = (request as unknown as StateBag)[kState] =
-        instrumentation.begin(request, reply);
+      (request.raw as unknown as StateBag)[kState] = bag[kState] = instrumentation.begin(
+        request,
+        route,
+      );
     }
     const state = host.state;
     if (!gate || state === "Running" || request.routeOptions.config?.dextBypassGate === true) {
@@ -157,8 +162,9 @@ export async function buildFastify(input: BuildInput): Promise<FastifyInstance> 
 
   fastify.addHook("onResponse", (request, reply, done) => {
     const durationMs = reply.elapsedTime;
-    const route = request.routeOptions.url;
     const bag = request as unknown as StateBag;
+    // Requests fastify answers before onRequest (a 400 from the parser) have no route saved.
+    const route = (kRoute in bag ? bag[kRoute] : request.routeOptions.url) as string | undefined;
     if (instrumentation.enabled) {
       instrumentation.end(bag[kState], {
         method: request.method,

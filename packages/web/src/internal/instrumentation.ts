@@ -1,4 +1,4 @@
-import type { FastifyReply, FastifyRequest } from "fastify";
+import type { FastifyRequest } from "fastify";
 
 /** What the instrumentation learns when a request ends. */
 export interface RequestOutcome {
@@ -17,8 +17,11 @@ export interface RequestOutcome {
  */
 export interface Instrumentation {
   readonly enabled: boolean;
-  /** Opens the request's span; the returned state is handed back to the other calls. */
-  begin(request: FastifyRequest, reply: FastifyReply): unknown;
+  /**
+   * Opens the request's span; the returned state is handed back to the other calls. `route`
+   * is the matched template (`/users/:id`), undefined for unmatched requests.
+   */
+  begin(request: FastifyRequest, route: string | undefined): unknown;
   /** Runs `fn` inside the request's trace context (so child spans nest under it). */
   run<R>(state: unknown, fn: () => R): R;
   /** Fields bound into the request logger (trace and span ids). */

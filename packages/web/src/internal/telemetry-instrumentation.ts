@@ -72,7 +72,7 @@ export function telemetryInstrumentation(telemetry: Telemetry): Instrumentation 
 
   return {
     enabled: true,
-    begin(request: FastifyRequest): RequestTrace {
+    begin(request: FastifyRequest, route: string | undefined): RequestTrace {
       if (!tracing)
         return { span: undefined, ctx: contextWithRequestId(request.id), fields: undefined };
       const h = request.headers;
@@ -81,7 +81,6 @@ export function telemetryInstrumentation(telemetry: Telemetry): Instrumentation 
         h.traceparent === undefined && h.baggage === undefined
           ? ROOT_CONTEXT
           : extractTraceContext(h);
-      const route = request.routeOptions.url;
       // Attributes are set only on spans the sampler keeps: an unsampled span skips their
       // validation entirely (the ratio sampler does not look at them).
       const span = tracer.startSpan(

@@ -1,0 +1,56 @@
+import type { Attributes, Context, Link, SpanKind } from "@opentelemetry/api";
+import { type Sampler, SamplingDecision, type SamplingResult } from "@opentelemetry/sdk-trace";
+
+const DROP: SamplingResult = Object.freeze({ decision: SamplingDecision.NOT_RECORD });
+
+/**
+ * Samples what `inner` samples, but at most `perSecond` new traces in each one-second window
+ * (a fixed window, like Datadog's default of 100 traces per second). Under low traffic every
+ * trace `inner` keeps is recorded; under high traffic tracing costs a bounded amount, while
+ * the metrics still see every request. Sits under `ParentBased`, so it only decides for new
+ * traces; spans of a sampled trace are always kept.
+ */
+export class RateLimitedSampler implements Sampler {
+  readonly #inner: Sampler;
+  readonly #perSecond: number;
+  readonly #now: () => number;
+  #windowStart = Number.NEGATIVE_INFINITY;
+  #taken = 0;
+
+  /** `now` gives milliseconds (tests pass a clock they control). */
+  constructor(inner: Sampler, perSecond: number, now: () => number = () => performance.now()) {
+    this.#inner = inner;
+    this.#perSecond = perSecond;
+    this.#now = now;
+  }
+
+  shouldSample(
+    context: Context,
+    traceId: string,
+    spanName: string,
+    spanKind: SpanKind,
+    attributes: Attributes,
+    links: Link[],
+  ): SamplingResult {
+    const now = this.#now();
+    if (now - this.#windowStart >= 1000) {
+      this.#windowStart = now;
+      this.#taken = 0;
+    }
+    if (this.#taken >= this.#perSecond) return DROP;
+    const result = this.#inner.shouldSample(
+      context,
+      traceId,
+      spanName,
+      spanKind,
+      attributes,
+      links,
+    );
+    if (result.decision !== SamplingDecision.NOT_RECORD) this.#taken++;
+    return result;
+  }
+
+  toString(): string {
+    return `RateLimited{${this.#perSecond}/s, ${this.#inner.toString()}}`;
+  }
+}
