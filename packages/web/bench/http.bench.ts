@@ -3,12 +3,20 @@
 // the lifecycle gate. BENCH_QUICK=1 for a short run while developing.
 //
 // On a small machine autocannon competes with the server for CPU, so req/s ratios swing with
-// what else runs. Each sample also reads the server process's CPU time (utime + stime from
+// what else runs. Where `taskset` exists and there are two or more cores, every server is
+// pinned to the last core and this process (autocannon) to the others, so each side has its
+// own. Each sample also reads the server process's CPU time (utime + stime from
 // /proc/<pid>/stat) before and after, and reports CPU microseconds per request: the cost of
 // the server's own work, which the load generator does not distort. `cpuRatio` is
 // baseline_cpuUsPerReq / cpuUsPerReq (higher is better, like `ratio`).
+//
+// Telemetry runs send spans through OpenTelemetry's batch processor to an exporter that drops
+// them on arrival. `get-user` uses the production defaults (every request counted in the
+// metrics, at most 100 new traces recorded per second); `get-user-all-spans` records every
+// request's span, on our side and on hand-written fastify's.
 import { execFileSync } from "node:child_process";
 import { readFileSync } from "node:fs";
+import { availableParallelism } from "node:os";
 import { join } from "node:path";
 import {
   type BenchLine,
@@ -26,6 +34,19 @@ const duration = quick ? 1 : 5;
 const rounds = quick ? 2 : 5;
 const connections = 50;
 const here = import.meta.dirname;
+
+/** Pins `pid` (all its threads) to `cpus` when taskset exists; false when it cannot. */
+function pin(pid: number, cpus: string): boolean {
+  try {
+    execFileSync("taskset", ["-a", "-p", "-c", cpus, String(pid)], { stdio: "ignore" });
+    return true;
+  } catch {
+    return false;
+  }
+}
+const cores = availableParallelism();
+const serverCore = String(cores - 1);
+const pinned = cores >= 2 && pin(process.pid, `0-${cores - 2}`);
 
 const clockTicks = (() => {
   try {
@@ -49,6 +70,7 @@ function server(file: string, env: Record<string, string> = {}): Side & { url():
   return {
     async setup() {
       proc = spawnNode(join(here, "servers", file), { env: { NODE_ENV: "production", ...env } });
+      if (pinned) pin(proc.child.pid!, serverCore);
       const { port } = JSON.parse(await proc.waitForLine(/"port"/));
       base = `http://127.0.0.1:${port}`;
       const check = await fetch(`${base}/users/42`);
@@ -85,6 +107,8 @@ const sides = {
   dextSecurity: server("dext.ts", { TELEMETRY: "0", SECURITY_HEADERS: "1" }),
   fastify: server("fastify.ts"),
   fastifyTelemetry: server("fastify-telemetry.ts"),
+  dextAllSpans: server("dext.ts", { ALL_SPANS: "1" }),
+  fastifyTelemetryAllSpans: server("fastify-telemetry.ts", { ALL_SPANS: "1" }),
   nodeHttp: server("node-http.ts"),
   nestjs: server("nestjs.mjs"),
 };
@@ -125,6 +149,17 @@ try {
   );
   lines.push(
     ...(await compareWithCpu({
+      bench: "get-user-all-spans",
+      ours: bare(sides.dextAllSpans),
+      baselines: {
+        fastify: bare(sides.fastify),
+        "fastify-telemetry-all-spans": bare(sides.fastifyTelemetryAllSpans),
+      },
+      rounds,
+    })),
+  );
+  lines.push(
+    ...(await compareWithCpu({
       bench: "get-user-no-telemetry",
       ours: bare(sides.dextNoTelemetry),
       baselines,
@@ -157,6 +192,7 @@ try {
     sides.dextNoTelemetry,
   );
   await costOf("telemetry", sides.dext, "no-telemetry", sides.dextNoTelemetry);
+  await costOf("telemetry-all-spans", sides.dextAllSpans, "no-telemetry", sides.dextNoTelemetry);
 } finally {
   for (const s of all) await s.teardown!();
 }
@@ -166,6 +202,8 @@ if (!quick) {
     connections,
     durationSeconds: duration,
     rounds,
+    pinned: pinned ? `servers on cpu ${serverCore}, autocannon on 0-${cores - 2}` : "no",
+    spans: "batch processor -> exporter that drops each batch (see bench/servers/shared.ts)",
   });
   process.stdout.write(`saved ${file}\n`);
 }

@@ -122,6 +122,22 @@ describe("telemetry", () => {
     await until(0);
   });
 
+  it("counts an injected request once, as answered, never as aborted", async () => {
+    let lines: Record<string, any>[];
+    ({ app, lines } = telemetryApp());
+    for (let i = 0; i < 3; i++) expect((await app.inject("/users/1")).statusCode).toBe(200);
+    const m = await app.inject({ url: "/metrics" });
+    expect(m.body).toContain('http_requests_total{method="GET",route="/users/:id",status="200"} 3');
+    expect(m.body).not.toContain('status="499"');
+    expect(lines.some((l) => l.msg === "request aborted by the client")).toBe(false);
+    const spans = (await spansOf(app)).filter((s) => s.name === "GET /users/:id");
+    expect(spans).toHaveLength(3);
+    for (const span of spans) {
+      expect(span.attributes["http.response.status_code"]).toBe(200);
+      expect(span.attributes["dext.aborted"]).toBeUndefined();
+    }
+  });
+
   it("counts requests by route template and status, and mounts /metrics", async () => {
     ({ app } = telemetryApp());
     await app.inject("/users/1");

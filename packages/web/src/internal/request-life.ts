@@ -35,7 +35,11 @@ export class RequestLife {
 
   readonly onClose = (): void => {
     this.closed = true;
-    if (!this.reply.raw.writableFinished) {
+    // Aborted means the client left before the response was complete. `writableEnded`, not
+    // `writableFinished`: a response the server ended is not aborted, even if its last bytes
+    // were still in a socket buffer (always the case under `inject`, whose mock socket keeps
+    // them; fastify's onResponse counts those requests when they finish).
+    if (!this.reply.raw.writableEnded) {
       this.aborted = true;
       this.ctx.abort(new DOMException("the client closed the connection", "AbortError"));
       const request = this.ctx.raw.request;
