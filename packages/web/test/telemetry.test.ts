@@ -176,6 +176,26 @@ describe("telemetry", () => {
     });
   });
 
+  it("puts the trace ids on request.log lines of plain fastify routes too", async () => {
+    const made = telemetryApp();
+    app = made.app;
+    app.plugin(async (f) => {
+      f.get("/plain", async (request) => {
+        request.log.info("from a plugin route");
+        return { ok: true };
+      });
+    });
+    const r = await app.inject({ url: "/plain" });
+    expect(r.statusCode).toBe(200);
+    const [span] = (await spansOf(app)).filter((s) => s.name === "GET /plain");
+    const line = made.lines.find((l) => l.msg === "from a plugin route")!;
+    expect(line).toMatchObject({
+      reqId: r.headers["x-request-id"],
+      trace_id: span!.spanContext().traceId,
+      span_id: span!.spanContext().spanId,
+    });
+  });
+
   it("serves /metrics while the host is still migrating", async () => {
     ({ app } = telemetryApp());
     const migrated = deferred();

@@ -76,10 +76,11 @@ export async function buildFastify(input: BuildInput): Promise<FastifyInstance> 
       _opts: unknown,
       rawRequest: unknown,
     ) => {
-      const state = (rawRequest as unknown as StateBag)[kState];
+      // Read at the first log line, not now: fastify creates the logger before onRequest
+      // has opened the request's span.
       return new LazyLogger(parent as unknown as Logger, () => ({
         ...bindings,
-        ...instrumentation.logFields(state),
+        ...instrumentation.logFields((rawRequest as unknown as StateBag)[kState]),
       })) as never;
     },
     clientErrorHandler: clientErrorHandler(renderer, logger),

@@ -225,7 +225,8 @@ export function createRouteHandler(
     const scope = env.provider.createScope();
     const ctx = new RequestContextImpl(request, reply, def, scope, host);
     const life = new RequestLife(ctx, reply, env.logger, instrumentation);
-    reply.raw.once("close", life.onClose);
+    // `on`, not `once`: a response closes once, and `once` allocates a bound wrapper per call.
+    reply.raw.on("close", life.onClose);
     let result: HttpResult | undefined;
     let problem: RenderedProblem | undefined;
     try {
