@@ -4,6 +4,7 @@ import { Writable } from "node:stream";
 import { createConfig } from "@dext/core-di";
 import { type Telemetry, TelemetryToken, telemetry } from "@dext/telemetry";
 import { SpanKind } from "@opentelemetry/api";
+import type { FastifyInstance } from "fastify";
 import { afterEach, describe, expect, it } from "vitest";
 import { z } from "zod";
 import { createApp, type WebApp } from "../src/index.ts";
@@ -179,7 +180,7 @@ describe("telemetry", () => {
   it("puts the trace ids on request.log lines of plain fastify routes too", async () => {
     const made = telemetryApp();
     app = made.app;
-    app.plugin(async (f) => {
+    app.plugin(async (f: FastifyInstance) => {
       f.get("/plain", async (request) => {
         request.log.info("from a plugin route");
         return { ok: true };
