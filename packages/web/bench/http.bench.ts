@@ -31,7 +31,7 @@ import autocannon from "autocannon";
 
 const quick = process.env.BENCH_QUICK === "1";
 const duration = quick ? 1 : 5;
-const rounds = quick ? 2 : 5;
+const rounds = quick ? 2 : 6;
 const connections = 50;
 const here = import.meta.dirname;
 

@@ -1,9 +1,11 @@
 import { request as httpRequest } from "node:http";
+import { Readable } from "node:stream";
 import { currentScope, defineModule, token } from "@dext/core-di";
 import { type Database, DatabaseToken, DbContext, orm, sql } from "@dext/orm";
 import { createTestDatabase, type TestDatabase } from "@dext/test-kit";
+import type { FastifyInstance } from "fastify";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import type { WebApp } from "../src/index.ts";
+import { stream, type WebApp } from "../src/index.ts";
 import { deferred, recordingLogger, testApp, until } from "./helpers.ts";
 
 let app: WebApp | undefined;
@@ -74,6 +76,48 @@ describe("the request scope", () => {
     await app.inject("/throws");
     await until(() => Probe.disposed === before + 2);
     expect(Probe.disposed).toBe(before + 2);
+  });
+
+  it("disposes a synchronous handler's scope as soon as it answered, without a listener on the response", async () => {
+    app = testApp({}, { modules: [probes] });
+    const closeListeners: Record<string, number> = {};
+    app.get("/sync").handle((ctx) => {
+      ctx.resolve(ProbeToken);
+      return { ok: true };
+    });
+    app.plugin(async (f: FastifyInstance) => {
+      f.get("/plain", async () => ({ ok: true }));
+      f.addHook("onResponse", (request, reply, done) => {
+        closeListeners[request.url] = reply.raw.listenerCount("close");
+        done();
+      });
+    });
+    const before = Probe.disposed;
+    expect((await app.inject("/sync")).statusCode).toBe(200);
+    await until(() => Probe.disposed === before + 1);
+    // No more listeners than fastify's own route has.
+    expect((await app.inject("/plain")).statusCode).toBe(200);
+    expect(closeListeners["/sync"]).toBe(closeListeners["/plain"]);
+  });
+
+  it("keeps a synchronous handler's scope while its stream is read, and disposes it after", async () => {
+    app = testApp({}, { modules: [probes] });
+    let disposedWhileStreaming: boolean | undefined;
+    const before = Probe.disposed;
+    app.get("/stream").handle((ctx) => {
+      ctx.resolve(ProbeToken);
+      async function* rows() {
+        yield "a\n";
+        await new Promise((r) => setImmediate(r));
+        disposedWhileStreaming = Probe.disposed !== before;
+        yield "b\n";
+      }
+      return stream(Readable.from(rows()), "text/plain");
+    });
+    const r = await app.inject("/stream");
+    expect(r.body).toBe("a\nb\n");
+    expect(disposedWhileStreaming).toBe(false);
+    await until(() => Probe.disposed === before + 1);
   });
 });
 

@@ -59,6 +59,25 @@ export class RequestLife {
     this.#maybeDispose();
   };
 
+  /**
+   * Starts watching the response: from here the scope is disposed once the response has
+   * closed (finished or aborted) and the handler has settled. Called when the request goes
+   * asynchronous, or when a synchronous one sends a body that is still being read (a stream).
+   */
+  watch(): void {
+    this.reply.raw.on("close", this.onClose);
+  }
+
+  /**
+   * A request answered synchronously with a body already in memory: nothing can use the scope
+   * after this, and the client cannot have left during synchronous code, so the scope is
+   * disposed now, without a listener on the response.
+   */
+  answeredSynchronously(): void {
+    this.closed = true;
+    this.#maybeDispose();
+  }
+
   settle(): void {
     if (this.#grace !== undefined) {
       clearTimeout(this.#grace);

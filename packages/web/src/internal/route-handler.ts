@@ -63,6 +63,12 @@ function compose(middleware: readonly Middleware[], def: MutableRouteDefinition)
 
 const TIMED_OUT = Symbol("timed out");
 
+/** Whether sending `result` reads a stream after the handler returned. */
+const streams = (result: HttpResult): boolean =>
+  result.kind === "stream" ||
+  result.kind === "file" ||
+  (result.kind === "content" && typeof (result.body as { pipe?: unknown })?.pipe === "function");
+
 /** Builds the fastify handler for one declared route. */
 export function createRouteHandler(
   def: MutableRouteDefinition,
@@ -225,26 +231,34 @@ export function createRouteHandler(
     const scope = env.provider.createScope();
     const ctx = new RequestContextImpl(request, reply, def, scope, host);
     const life = new RequestLife(ctx, reply, env.logger, instrumentation);
-    // `on`, not `once`: a response closes once, and `once` allocates a bound wrapper per call.
-    reply.raw.on("close", life.onClose);
     let result: HttpResult | undefined;
     let problem: RenderedProblem | undefined;
     try {
       const bound = bind(def.schemas, parts, request);
-      if (bound instanceof Promise) return finishAsync(request, reply, life, bound, undefined);
+      if (bound instanceof Promise) {
+        life.watch();
+        return finishAsync(request, reply, life, bound, undefined);
+      }
       if (!bound.ok) {
         life.settle();
         problem = invalid(bound.errors, request);
       } else {
         const value = invoke(request, life, bound.input);
-        if (isThenable(value)) return finishAsync(request, reply, life, undefined, value);
+        if (isThenable(value)) {
+          life.watch();
+          return finishAsync(request, reply, life, undefined, value);
+        }
         life.settle();
         result = toResult(value);
       }
     } catch (error) {
       problem = failed(error, request, life);
     }
+    const sentByHandler = reply.sent;
     finish(request, reply, life, result, problem);
+    // A stream, or whatever the handler sent through the raw reply, is read after this returns.
+    if (sentByHandler || (problem === undefined && streams(result!))) life.watch();
+    else life.answeredSynchronously();
     return undefined;
   };
 }
