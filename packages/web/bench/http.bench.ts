@@ -69,8 +69,11 @@ function server(file: string, env: Record<string, string> = {}): Side & { url():
   let base = "";
   return {
     async setup() {
-      proc = spawnNode(join(here, "servers", file), { env: { NODE_ENV: "production", ...env } });
-      if (pinned) pin(proc.child.pid!, serverCore);
+      // Pinned from the first thread on (pinning after start can miss threads node is creating).
+      proc = spawnNode(join(here, "servers", file), {
+        env: { NODE_ENV: "production", ...env },
+        ...(pinned ? { wrapper: ["taskset", "-c", serverCore] } : {}),
+      });
       const { port } = JSON.parse(await proc.waitForLine(/"port"/));
       base = `http://127.0.0.1:${port}`;
       const check = await fetch(`${base}/users/42`);

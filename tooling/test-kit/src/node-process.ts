@@ -4,6 +4,11 @@ export interface SpawnNodeOptions {
   readonly args?: readonly string[];
   readonly env?: Readonly<Record<string, string | undefined>>;
   readonly cwd?: string;
+  /**
+   * A command that runs node, e.g. `["taskset", "-c", "1"]` to pin it to a core from its
+   * first thread on; it must exec node (so the child's pid is node's).
+   */
+  readonly wrapper?: readonly string[];
 }
 
 /** A child Node process whose output a test can wait on, line by line. */
@@ -24,9 +29,11 @@ export interface NodeProcess {
  * can run a TypeScript fixture as a real process (signals, exit codes, sockets).
  */
 export function spawnNode(script: string, options: SpawnNodeOptions = {}): NodeProcess {
+  const nodeArgs = ["--conditions=@dext/source", script, ...(options.args ?? [])];
+  const [command, ...prefix] = options.wrapper ?? [];
   const child = spawn(
-    process.execPath,
-    ["--conditions=@dext/source", script, ...(options.args ?? [])],
+    command ?? process.execPath,
+    command === undefined ? nodeArgs : [...prefix, process.execPath, ...nodeArgs],
     {
       cwd: options.cwd,
       env: { ...process.env, ...options.env },
