@@ -82,8 +82,10 @@ function server(file: string, env: Record<string, string> = {}): Side & { url():
         throw new Error(`${file} answered ${check.status}`);
     },
     async teardown() {
-      proc?.kill("SIGTERM");
-      await proc?.exited();
+      const running = proc;
+      proc = undefined;
+      running?.kill("SIGTERM");
+      await running?.exited();
     },
     url: () => base,
     sample: async (): Promise<Measurement> => {
@@ -134,11 +136,13 @@ async function compareWithCpu(options: Parameters<typeof compare>[0]): Promise<B
 }
 
 const all = Object.values(sides);
-for (const s of all) await s.setup!();
 const lines: BenchLine[] = [];
 try {
   const peers = { fastify: sides.fastify, "node-http": sides.nodeHttp, nestjs: sides.nestjs };
-  const bare = (s: Side): Side => ({ sample: s.sample });
+  // Each workload starts its own servers and stops them after: a server left idle for minutes
+  // before its turn ran 15-25% slower afterwards, under V8's memory reducer (gone with
+  // --no-memory-reducer), which would measure the order of workloads, not the servers.
+  const bare = (s: Side): Side => s;
   const baselines = Object.fromEntries(Object.entries(peers).map(([k, v]) => [k, bare(v)]));
   // get-user also against fastify doing the same tracing and metrics by hand.
   const withTelemetry = { ...baselines, "fastify-telemetry": bare(sides.fastifyTelemetry) };
@@ -197,7 +201,7 @@ try {
   await costOf("telemetry", sides.dext, "no-telemetry", sides.dextNoTelemetry);
   await costOf("telemetry-all-spans", sides.dextAllSpans, "no-telemetry", sides.dextNoTelemetry);
 } finally {
-  for (const s of all) await s.teardown!();
+  for (const s of all) await s.teardown!(); // only what a failed workload left running
 }
 if (!quick) {
   const file = await saveResults(join(here, ".."), "http", lines, {
