@@ -7,8 +7,9 @@ export type ValuesOf<N> = {
 };
 
 /**
- * Combines Nullables: a tuple or iterable gives an array of their values, a record an
- * object (frozen outside production) with the same keys; the result is none as soon as any input is none.
+ * Combines Nullables: a tuple or iterable gives an array of their values, a record an object
+ * with the same keys (both frozen outside production); the result is none as soon as any
+ * input is none.
  *
  * @example
  * ```ts
