@@ -1,3 +1,4 @@
+export { callSiteOutside } from "./call-site.ts";
 export type { Config } from "./config/config.ts";
 export { createConfig } from "./config/config.ts";
 export type { ConfigIssue } from "./config/config-error.ts";

@@ -1,29 +1,12 @@
-import { dirname, relative, sep } from "node:path";
-import { fileURLToPath } from "node:url";
+import { callSiteOutside } from "../call-site.ts";
 
 // The package's own code: src/ when run from source, dist/ when installed.
-const ownRoot = dirname(dirname(fileURLToPath(import.meta.url))) + sep;
-
-const framePath = /\(?((?:file:\/\/)?\/[^():]+|[A-Za-z]:\\[^():]+):(\d+):\d+\)?\s*$/;
+const ownRoot = new URL("..", import.meta.url);
 
 /**
  * `file:line` of the first stack frame outside @dext/core-di: where the user called us.
  * Used only at registration time, never on a resolution path.
  */
 export function callSite(skipPaths: readonly string[] = []): string | undefined {
-  const holder: { stack?: string } = {};
-  const limit = Error.stackTraceLimit;
-  Error.stackTraceLimit = 20;
-  Error.captureStackTrace(holder, callSite);
-  Error.stackTraceLimit = limit;
-  for (const line of (holder.stack ?? "").split("\n").slice(1)) {
-    const m = framePath.exec(line);
-    if (!m) continue;
-    const file = m[1]!.startsWith("file://") ? fileURLToPath(m[1]!) : m[1]!;
-    if (file.startsWith(ownRoot) || file.includes(`${sep}node_modules${sep}`)) continue;
-    if (skipPaths.some((p) => file.includes(p))) continue;
-    const rel = relative(process.cwd(), file);
-    return `${rel.startsWith("..") ? file : rel}:${m[2]}`;
-  }
-  return undefined;
+  return callSiteOutside(ownRoot, { skipPaths });
 }
