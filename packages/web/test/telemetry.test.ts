@@ -1,10 +1,11 @@
 import { createServer } from "node:http";
 import { type AddressInfo, connect, type Socket } from "node:net";
 import { Writable } from "node:stream";
+import { setFlagsFromString } from "node:v8";
 import { createConfig } from "@dext/core-di";
 import { type Telemetry, TelemetryToken, telemetry } from "@dext/telemetry";
 import { SpanKind } from "@opentelemetry/api";
-import type { FastifyInstance } from "fastify";
+import type { FastifyInstance, FastifyRequest } from "fastify";
 import { afterEach, describe, expect, it } from "vitest";
 import { z } from "zod";
 import { createApp, type WebApp } from "../src/index.ts";
@@ -195,6 +196,51 @@ describe("telemetry", () => {
       trace_id: span!.spanContext().traceId,
       span_id: span!.spanContext().spanId,
     });
+  });
+
+  it("keeps the request object's shape from fastify's constructor and writes nothing on Node's request", async () => {
+    // A property added to a request after construction gives requests a hidden class that
+    // only live requests hold; V8 drops it while the server idles and deoptimises the code
+    // compiled against it. The keys are declared on fastify's Request instead.
+    setFlagsFromString("--allow-natives-syntax");
+    const sameMap = new Function("a", "b", "return %HaveSameMap(a, b)") as (
+      a: object,
+      b: object,
+    ) => boolean;
+    const made = telemetryApp();
+    app = made.app;
+    let seen: FastifyRequest | undefined;
+    app.get("/shape").handle((ctx) => {
+      seen = ctx.raw.request;
+      ctx.log.info("shape");
+      return { ok: true };
+    });
+    expect((await app.inject({ url: "/shape" })).statusCode).toBe(200);
+    const request = seen! as unknown as Record<symbol, unknown>;
+    const routeContext = Object.getOwnPropertySymbols(request).find(
+      (s) => s.description === "fastify.context",
+    )!;
+    const Request = request.constructor as new (...args: unknown[]) => object;
+    const fresh = new Request(
+      seen!.id,
+      seen!.params,
+      seen!.raw,
+      seen!.query,
+      seen!.log,
+      request[routeContext],
+    );
+    // fastify itself adds a key or two while it handles a request; nothing else may.
+    for (const key of Object.getOwnPropertySymbols(request)) {
+      if (!(key in fresh) && key.description?.startsWith("fastify."))
+        (fresh as Record<symbol, unknown>)[key] = request[key];
+    }
+    expect(Reflect.ownKeys(request)).toEqual(Reflect.ownKeys(fresh));
+    expect(sameMap(request, fresh)).toBe(true);
+    expect(Object.getOwnPropertySymbols(seen!.raw).map((s) => s.description)).not.toContain(
+      "dext.telemetry",
+    );
+    // The handler's log line still carries the span's ids.
+    expect(made.lines.find((l) => l.msg === "shape")).toHaveProperty("trace_id");
   });
 
   it("serves /metrics while the host is still migrating", async () => {

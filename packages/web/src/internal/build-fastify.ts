@@ -47,6 +47,7 @@ export async function buildFastify(input: BuildInput): Promise<FastifyInstance> 
   // With trustProxy set, an incoming id is honoured only from a peer that is a trusted proxy;
   // without it (and trustRequestId: true) from every client.
   const peerTrusted = options.trustProxy === false ? () => true : trustProxyFn(options.trustProxy);
+  const logFields = (state: unknown) => instrumentation.logFields(state);
   const fastify = Fastify({
     loggerInstance: logger as never,
     // One line per request is ours (with route, duration and trace ids), not fastify's two.
@@ -70,18 +71,10 @@ export async function buildFastify(input: BuildInput): Promise<FastifyInstance> 
       }
       return randomUUID();
     },
-    childLoggerFactory: (
-      parent: unknown,
-      bindings: Record<string, unknown>,
-      _opts: unknown,
-      rawRequest: unknown,
-    ) => {
-      // Read at the first log line, not now: fastify creates the logger before onRequest
-      // has opened the request's span.
-      return new LazyLogger(parent as unknown as Logger, () => ({
-        ...bindings,
-        ...instrumentation.logFields((rawRequest as unknown as StateBag)[kState]),
-      })) as never;
+    childLoggerFactory: (parent: unknown, bindings: Record<string, unknown>, _opts: unknown) => {
+      // fastify creates the logger before onRequest opens the request's span: onRequest
+      // hands the span over and the logger reads its ids at the first log line.
+      return new LazyLogger(parent as unknown as Logger, bindings, logFields) as never;
     },
     clientErrorHandler: clientErrorHandler(renderer, logger),
     // Malformed URLs and failed route constraints never reach the error handler.
@@ -89,6 +82,13 @@ export async function buildFastify(input: BuildInput): Promise<FastifyInstance> 
       renderer.send(reply, renderer.fromError(error, request));
     },
   } as never) as unknown as FastifyInstance;
+
+  // Per-request keys are declared on fastify's Request, which assigns them in its constructor,
+  // so every request object has one shape from birth. Added later, they gave requests a
+  // second shape that only live requests hold: V8 drops such a shape when the server idles
+  // and deoptimises every function compiled against it (docs/architecture.md).
+  for (const key of [kRoute, kState, kError])
+    fastify.decorateRequest(key as never, undefined as never);
 
   const stopCounting = instrumentation.countConnections(
     () =>
@@ -132,10 +132,10 @@ export async function buildFastify(input: BuildInput): Promise<FastifyInstance> 
     const route = request.routeOptions.url;
     bag[kRoute] = route;
     if (instrumentation.enabled) {
-      (request.raw as unknown as StateBag)[kState] = bag[kState] = instrumentation.begin(
-        request,
-        route,
-      );
+      const state = instrumentation.begin(request, route);
+      bag[kState] = state;
+      const log = request.log;
+      if (log instanceof LazyLogger) log.telemetry = state;
     }
     const state = host.state;
     if (!gate || state === "Running" || request.routeOptions.config?.dextBypassGate === true) {

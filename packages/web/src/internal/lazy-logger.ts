@@ -4,20 +4,30 @@ type Level = "trace" | "debug" | "info" | "warn" | "error" | "fatal";
 
 /**
  * A child logger created on first use: most requests never log from the handler, and
- * building a child per request would be paid by all of them.
+ * building a child per request would be paid by all of them. fastify creates it before
+ * onRequest opens the request's span, so the telemetry state is handed over afterwards
+ * (`telemetry`) and its fields (trace and span ids) are read at the first log line.
  */
 export class LazyLogger implements Logger {
+  /** The request's telemetry state, set by onRequest; read when the child is first built. */
+  telemetry: unknown = undefined;
   readonly #parent: Logger;
-  readonly #bindings: () => Record<string, unknown>;
+  readonly #bindings: Record<string, unknown>;
+  readonly #fields: (telemetry: unknown) => Readonly<Record<string, string>> | undefined;
   #child: Logger | undefined;
 
-  constructor(parent: Logger, bindings: () => Record<string, unknown>) {
+  constructor(
+    parent: Logger,
+    bindings: Record<string, unknown>,
+    fields: (telemetry: unknown) => Readonly<Record<string, string>> | undefined,
+  ) {
     this.#parent = parent;
     this.#bindings = bindings;
+    this.#fields = fields;
   }
 
   #get(): Logger {
-    this.#child ??= this.#parent.child(this.#bindings());
+    this.#child ??= this.#parent.child({ ...this.#bindings, ...this.#fields(this.telemetry) });
     return this.#child;
   }
 
