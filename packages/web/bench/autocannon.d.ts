@@ -4,7 +4,7 @@ declare module "autocannon" {
     readonly average: number;
     readonly p99: number;
   }
-  interface Result {
+  export interface Result {
     readonly requests: Histogram & { readonly total: number };
     readonly latency: Histogram;
     readonly non2xx: number;
@@ -16,6 +16,17 @@ declare module "autocannon" {
     readonly duration?: number;
     readonly pipelining?: number;
   }
+  /** A running job: emits `response` (client, status, bytes, latency in ms as a float). */
+  interface Instance {
+    on(
+      event: "response",
+      listener: (client: unknown, status: number, bytes: number, latencyMs: number) => void,
+    ): Instance;
+  }
   function autocannon(options: Options): Promise<Result>;
+  function autocannon(
+    options: Options,
+    done: (error: Error | null, result: Result) => void,
+  ): Instance;
   export default autocannon;
 }

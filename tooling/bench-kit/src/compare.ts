@@ -58,7 +58,8 @@ export function formatLine(line: BenchLine): string {
 
 /**
  * Measures `ours` and every baseline alternately (round-robin, rotating who goes first) and
- * prints one JSON line per baseline with the median ops/s of each side and their ratio.
+ * prints one JSON line per baseline with the median ops/s of each side and their ratio, and
+ * `pairedRatio`: the median of the per-round ratios, steadier on a machine whose speed drifts.
  */
 export async function compare(options: CompareOptions): Promise<BenchLine[]> {
   const rounds = options.rounds ?? 7;
@@ -99,12 +100,16 @@ export async function compare(options: CompareOptions): Promise<BenchLine[]> {
         if (t !== 0) extra[`${k}_ratio`] = round(v / t);
       }
     }
+    // The same ratio taken round by round (both sides measured in the same round) before the
+    // median: a machine that slows down for a minute shifts both sides of a round alike.
+    const paired = median(oursSamples.map((s, i) => s.opsPerSec / theirs[i]!.opsPerSec));
     const line: BenchLine = {
       bench: options.bench,
       ours: round(ours),
       baseline: name,
       baselineOps: round(baselineOps),
       ratio: Number((ours / baselineOps).toFixed(3)),
+      pairedRatio: Number(paired.toFixed(3)),
       ...extra,
     };
     lines.push(line);
