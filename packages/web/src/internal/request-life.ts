@@ -33,7 +33,8 @@ export class RequestLife {
     this.instrumentation = instrumentation;
   }
 
-  readonly onClose = (): void => {
+  /** The response closed: finished, or aborted by the client. */
+  onClose(): void {
     this.closed = true;
     // Aborted means the client left before the response was complete. `writableEnded`, not
     // `writableFinished`: a response the server ended is not aborted, even if its last bytes
@@ -57,7 +58,7 @@ export class RequestLife {
       }
     }
     this.#maybeDispose();
-  };
+  }
 
   /**
    * Starts watching the response: from here the scope is disposed once the response has
@@ -65,7 +66,8 @@ export class RequestLife {
    * asynchronous, or when a synchronous one sends a body that is still being read (a stream).
    */
   watch(): void {
-    this.reply.raw.on("close", this.onClose);
+    // The listener is made only here: most requests answer synchronously and never watch.
+    this.reply.raw.on("close", () => this.onClose());
   }
 
   /**
