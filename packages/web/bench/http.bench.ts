@@ -29,6 +29,7 @@ import {
   type Measurement,
   type Side,
   saveResults,
+  stealMeter,
 } from "@dext/bench-kit";
 import { type NodeProcess, spawnNode } from "@dext/test-kit";
 import autocannon, { type Result } from "autocannon";
@@ -176,6 +177,7 @@ async function compareWithCpu(options: Parameters<typeof compare>[0]): Promise<B
 
 const all = Object.values(sides);
 const lines: BenchLine[] = [];
+const steal = stealMeter();
 try {
   const peers = { fastify: sides.fastify, "node-http": sides.nodeHttp, nestjs: sides.nestjs };
   // Each workload starts its own servers and stops them after: a server left idle for minutes
@@ -243,7 +245,15 @@ try {
 } finally {
   for (const s of all) await s.teardown!(); // only what a failed workload left running
 }
-if (!quick && only === undefined) {
+// A run during which other guests took more than this share of the CPU is printed, not saved.
+const maxStealPct = Number(process.env.BENCH_MAX_STEAL_PCT ?? 2);
+const stealPct = steal.stop();
+process.stdout.write(`cpu steal during the run: ${stealPct ?? "unknown"}%\n`);
+if (stealPct !== undefined && stealPct > maxStealPct) {
+  process.stdout.write(
+    `not saved: steal above ${maxStealPct}% (BENCH_MAX_STEAL_PCT) measures the neighbours\n`,
+  );
+} else if (!quick && only === undefined) {
   const file = await saveResults(join(here, ".."), "http", lines, {
     tool: "autocannon",
     connections,
@@ -251,6 +261,7 @@ if (!quick && only === undefined) {
     rounds,
     pinned: pinned ? `servers on cpu ${serverCore}, autocannon on 0-${cores - 2}` : "no",
     spans: "batch processor -> exporter that drops each batch (see bench/servers/shared.ts)",
+    stealPct: stealPct ?? "unknown",
   });
   process.stdout.write(`saved ${file}\n`);
 }
