@@ -1,5 +1,6 @@
 import type { FastifyCorsOptions } from "@fastify/cors";
 import type { HelmetOptions } from "helmet";
+import type { RequestIdSource } from "./internal/request-ids.ts";
 import type { OutputFormatter } from "./negotiation/output-formatter.ts";
 
 /**
@@ -153,6 +154,13 @@ export interface WebOptions {
   readonly trustRequestId?: boolean;
   /** Default `x-request-id`. */
   readonly requestIdHeader?: string;
+  /**
+   * How request ids are made when none is honoured from the request: `sequential` (default), a
+   * random per-process prefix and a counter (`4f1c9e0a7b2d-1k`), unique across processes but
+   * showing how many requests the process has served; `uuid`, a random UUID v4 (costs ~0.3 µs
+   * and 0.5 KB more per request); or a function of Node's request.
+   */
+  readonly requestIds?: RequestIdSource;
   /** One log line per request (default true). */
   readonly requestLog?: boolean;
   /** Requests slower than this log a warning (default 1000 ms; 0 = never). */

@@ -18,6 +18,11 @@ export interface Logger {
   error: LogFn;
   fatal: LogFn;
   child(bindings: Record<string, unknown>): Logger;
+  /**
+   * Whether a line at `level` would be written (pino's method of the same name). Optional: a
+   * caller that gets no answer builds the line and lets the logger drop it.
+   */
+  isLevelEnabled?(level: LogLevel): boolean;
 }
 
 /** Where the host and modules find the app's {@link Logger}. */
@@ -59,6 +64,7 @@ export function jsonLogger(
     error: make("error"),
     fatal: make("fatal"),
     child: (more) => jsonLogger({ ...options, bindings: { ...bindings, ...more } }),
+    isLevelEnabled: (level) => levels[level] >= min,
   };
 }
 

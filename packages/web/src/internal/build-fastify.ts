@@ -1,6 +1,6 @@
 import "./fastify-config.ts";
-import { randomUUID } from "node:crypto";
 import type { IncomingMessage } from "node:http";
+import { performance } from "node:perf_hooks";
 import type { Host, Logger } from "@dext/core-di";
 import fastifyCompress from "@fastify/compress";
 import fastifyCookie from "@fastify/cookie";
@@ -20,7 +20,9 @@ import type { Instrumentation } from "./instrumentation.ts";
 import { LazyLogger } from "./lazy-logger.ts";
 import { type ProblemRenderer, pathOf } from "./problem-renderer.ts";
 import { trustProxyFn } from "./proxy-trust.ts";
-import { kError, kRoute, kState } from "./request-keys.ts";
+import { RequestEnd } from "./request-end.ts";
+import { requestIdMaker } from "./request-ids.ts";
+import { kError, kRoute, kStart, kState, requestKeys } from "./request-keys.ts";
 import type { ResolvedOptions } from "./resolved-options.ts";
 import { securityHeaders } from "./security-headers.ts";
 import { clientErrorHandler, type ServerSettings, serverFactory } from "./server-factory.ts";
@@ -40,16 +42,26 @@ export interface BuildInput {
   readonly server: ServerSettings;
 }
 
+/** What {@link buildFastify} returns: fastify, and how Dext's own answers end a request. */
+export interface BuiltFastify {
+  readonly fastify: FastifyInstance;
+  readonly requestEnd: RequestEnd;
+}
+
 /** Creates fastify on our server with the official plugins, the gate, request ids and logging. */
-export async function buildFastify(input: BuildInput): Promise<FastifyInstance> {
+export async function buildFastify(input: BuildInput): Promise<BuiltFastify> {
   const { host, logger, options, raw, renderer, instrumentation } = input;
   const header = options.requestIdHeader;
   // With trustProxy set, an incoming id is honoured only from a peer that is a trusted proxy;
   // without it (and trustRequestId: true) from every client.
   const peerTrusted = options.trustProxy === false ? () => true : trustProxyFn(options.trustProxy);
   const logFields = (state: unknown) => instrumentation.logFields(state);
+  const newId = requestIdMaker(options.requestIds);
+  const requestEnd = new RequestEnd(logger, options, instrumentation);
   const fastify = Fastify({
-    loggerInstance: logger as never,
+    // No `logger`/`loggerInstance`: given one, fastify puts `finish` and `error` listeners on
+    // every response. Request loggers come from `childLoggerFactory`, and `fastify.log` is set
+    // to ours below, so fastify and its plugins still log through it (docs/architecture.md).
     // One line per request is ours (with route, duration and trace ids), not fastify's two.
     logController: new LogController({ disableRequestLogging: true }),
     serverFactory: serverFactory(input.server),
@@ -69,26 +81,43 @@ export async function buildFastify(input: BuildInput): Promise<FastifyInstance> 
         )
           return v;
       }
-      return randomUUID();
+      return newId(req);
     },
-    childLoggerFactory: (parent: unknown, bindings: Record<string, unknown>, _opts: unknown) => {
+    childLoggerFactory: (_parent: unknown, bindings: Record<string, unknown>, _opts: unknown) => {
       // fastify creates the logger before onRequest opens the request's span: onRequest
       // hands the span over and the logger reads its ids at the first log line.
-      return new LazyLogger(parent as unknown as Logger, bindings, logFields) as never;
+      return new LazyLogger(logger, bindings, logFields) as never;
     },
     clientErrorHandler: clientErrorHandler(renderer, logger),
     // Malformed URLs and failed route constraints never reach the error handler.
     frameworkErrors: (error: Error, request: FastifyRequest, reply: FastifyReply) => {
       renderer.send(reply, renderer.fromError(error, request));
+      requestEnd.afterSend(request, reply);
     },
   } as never) as unknown as FastifyInstance;
+  // `log` is a plain property of the instance; encapsulated contexts inherit it.
+  (fastify as { log: unknown }).log = logger;
 
   // Per-request keys are declared on fastify's Request, which assigns them in its constructor,
   // so every request object has one shape from birth. Added later, they gave requests a
   // second shape that only live requests hold: V8 drops such a shape when the server idles
   // and deoptimises every function compiled against it (docs/architecture.md).
-  for (const key of [kRoute, kState, kError])
-    fastify.decorateRequest(key as never, undefined as never);
+  for (const key of requestKeys) fastify.decorateRequest(key as never, undefined as never);
+
+  // Routes Dext did not declare end through an onResponse hook of their own; Dext's routes end
+  // themselves after sending, so fastify sets no per-response listeners for them.
+  const endOnResponse = (request: FastifyRequest, reply: FastifyReply, done: () => void) => {
+    requestEnd.end(request, reply, false);
+    done();
+  };
+  fastify.addHook("onRoute", (route) => {
+    if (route.config?.dextRoute !== undefined) return;
+    const hooks = route.onResponse;
+    route.onResponse =
+      hooks === undefined
+        ? [endOnResponse]
+        : [...(Array.isArray(hooks) ? hooks : [hooks]), endOnResponse];
+  });
 
   const stopCounting = instrumentation.countConnections(
     () =>
@@ -123,12 +152,26 @@ export async function buildFastify(input: BuildInput): Promise<FastifyInstance> 
     });
   }
 
+  // fastify times a reply (`reply.elapsedTime`) only when it listens for the response's end.
+  // Its start key is set on every reply in the constructor; filling it in keeps elapsedTime
+  // working for plugins and middleware on Dext's routes (found by name: not exported).
+  let replyStartKey: symbol | null | undefined;
   const gate = options.lifecycleGate;
   fastify.addHook("onRequest", (request, reply, done) => {
+    const start = performance.now();
+    if (replyStartKey === undefined) {
+      replyStartKey =
+        Object.getOwnPropertySymbols(reply).find(
+          (k) => k.description === "fastify.reply.startTime",
+        ) ?? null;
+    }
+    if (replyStartKey !== null && (reply as unknown as StateBag)[replyStartKey] === undefined)
+      (reply as unknown as StateBag)[replyStartKey] = start;
     reply.header(header, request.id);
     if (fixedHeaders !== undefined) reply.headers(fixedHeaders);
     else if (applyHeaders !== undefined) applyHeaders(request.raw, reply.raw);
     const bag = request as unknown as StateBag;
+    bag[kStart] = start;
     const route = request.routeOptions.url;
     bag[kRoute] = route;
     if (instrumentation.enabled) {
@@ -159,28 +202,7 @@ export async function buildFastify(input: BuildInput): Promise<FastifyInstance> 
         request,
       ),
     );
-  });
-
-  fastify.addHook("onResponse", (request, reply, done) => {
-    const durationMs = reply.elapsedTime;
-    const bag = request as unknown as StateBag;
-    // Requests fastify answers before onRequest (a 400 from the parser) have no route saved.
-    const route = (kRoute in bag ? bag[kRoute] : request.routeOptions.url) as string | undefined;
-    if (instrumentation.enabled) {
-      instrumentation.end(bag[kState], {
-        method: request.method,
-        route,
-        status: reply.statusCode,
-        durationMs,
-        aborted: false,
-        error: bag[kError],
-      });
-    }
-    const slow = options.slowRequestMs > 0 && durationMs > options.slowRequestMs;
-    if (slow || (options.requestLog && infoEnabled(logger))) {
-      logRequest(logger, options, request, reply, durationMs, route, instrumentation);
-    }
-    done();
+    requestEnd.afterSend(request, reply);
   });
 
   fastify.setErrorHandler((error, request, reply) => {
@@ -189,7 +211,9 @@ export async function buildFastify(input: BuildInput): Promise<FastifyInstance> 
     if (problem.status >= 500) request.log.error({ err: error }, "request failed");
     if (instrumentation.enabled)
       instrumentation.fail((request as unknown as StateBag)[kState], error);
-    return renderer.send(reply, problem);
+    renderer.send(reply, problem);
+    requestEnd.afterSend(request, reply);
+    return reply;
   });
 
   fastify.setNotFoundHandler((request, reply) => {
@@ -204,37 +228,8 @@ export async function buildFastify(input: BuildInput): Promise<FastifyInstance> 
         request,
       ),
     );
+    requestEnd.afterSend(request, reply);
   });
 
-  return fastify;
-}
-
-type LevelAware = Logger & { isLevelEnabled?: (level: string) => boolean };
-
-// pino says whether a level is on: skip building the line when it would be dropped anyway.
-const infoEnabled = (logger: LevelAware): boolean => logger.isLevelEnabled?.("info") ?? true;
-
-function logRequest(
-  logger: Logger,
-  options: ResolvedOptions,
-  request: FastifyRequest,
-  reply: FastifyReply,
-  durationMs: number,
-  route: string | undefined,
-  instrumentation: Instrumentation,
-): void {
-  const fields = {
-    reqId: request.id,
-    ...instrumentation.logFields((request as unknown as StateBag)[kState]),
-    method: request.method,
-    url: request.url,
-    route,
-    statusCode: reply.statusCode,
-    durationMs: Math.round(durationMs * 100) / 100,
-  };
-  if (options.slowRequestMs > 0 && durationMs > options.slowRequestMs) {
-    logger.warn({ ...fields, slowRequestMs: options.slowRequestMs }, "slow request");
-  } else {
-    logger.info(fields, "request completed");
-  }
+  return { fastify, requestEnd };
 }

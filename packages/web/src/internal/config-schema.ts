@@ -18,6 +18,7 @@ const schema = z
     trustProxy: z.union([z.boolean(), z.number().int().min(0), z.string(), z.array(z.string())]),
     trustRequestId: z.boolean(),
     requestIdHeader: z.string().min(1),
+    requestIds: z.enum(["sequential", "uuid"]),
     requestLog: z.boolean(),
     slowRequestMs: ms,
     notAcceptable: z.enum(["problem", "fallback"]),
@@ -99,6 +100,7 @@ export interface WebConfig {
   readonly trustProxy?: Opt<boolean | number | string | string[]>;
   readonly trustRequestId?: Opt<boolean>;
   readonly requestIdHeader?: Opt<string>;
+  readonly requestIds?: Opt<"sequential" | "uuid">;
   readonly requestLog?: Opt<boolean>;
   readonly slowRequestMs?: Opt<number>;
   readonly notAcceptable?: Opt<"problem" | "fallback">;

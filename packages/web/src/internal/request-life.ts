@@ -1,8 +1,7 @@
 import type { Logger } from "@dext/core-di";
 import type { FastifyReply } from "fastify";
-import type { Instrumentation } from "./instrumentation.ts";
 import type { RequestContextImpl } from "./request-context-impl.ts";
-import { kState } from "./request-keys.ts";
+import type { RequestEnd } from "./request-end.ts";
 
 /**
  * Tracks one request until its scope may be disposed: the response is closed and the handler's
@@ -17,20 +16,21 @@ export class RequestLife {
   settled = false;
   aborted = false;
   #disposed = false;
+  #watching = false;
   #grace: NodeJS.Timeout | undefined;
 
-  readonly instrumentation: Instrumentation;
+  readonly requestEnd: RequestEnd;
 
   constructor(
     ctx: RequestContextImpl,
     reply: FastifyReply,
     logger: Logger,
-    instrumentation: Instrumentation,
+    requestEnd: RequestEnd,
   ) {
     this.ctx = ctx;
     this.reply = reply;
     this.logger = logger;
-    this.instrumentation = instrumentation;
+    this.requestEnd = requestEnd;
   }
 
   /** The response closed: finished, or aborted by the client. */
@@ -40,23 +40,13 @@ export class RequestLife {
     // `writableFinished`: a response the server ended is not aborted, even if its last bytes
     // were still in a socket buffer (always the case under `inject`, whose mock socket keeps
     // them; fastify's onResponse counts those requests when they finish).
-    if (!this.reply.raw.writableEnded) {
+    const aborted = !this.reply.raw.writableEnded;
+    if (aborted) {
       this.aborted = true;
       this.ctx.abort(new DOMException("the client closed the connection", "AbortError"));
-      const request = this.ctx.raw.request;
-      request.log.info({ route: this.ctx.route.fullPath }, "request aborted by the client");
-      if (this.instrumentation.enabled) {
-        // fastify's onResponse never runs for these; 499 is the usual "client closed" status.
-        this.instrumentation.end((request as unknown as Record<symbol, unknown>)[kState], {
-          method: request.method,
-          route: this.ctx.route.fullPath,
-          status: 499,
-          durationMs: this.reply.elapsedTime,
-          aborted: true,
-          error: undefined,
-        });
-      }
     }
+    // A response that closes unfinished ends as 499, the usual "client closed" status.
+    this.requestEnd.end(this.ctx.raw.request, this.reply, aborted);
     this.#maybeDispose();
   }
 
@@ -66,8 +56,19 @@ export class RequestLife {
    * asynchronous, or when a synchronous one sends a body that is still being read (a stream).
    */
   watch(): void {
+    if (this.#watching) return;
+    this.#watching = true;
     // The listener is made only here: most requests answer synchronously and never watch.
     this.reply.raw.on("close", () => this.onClose());
+  }
+
+  /**
+   * The answer was sent (or the handler sent its own): the request ends now if the response
+   * is complete, else when it closes (a stream, or an `onSend` hook still working).
+   */
+  responded(): void {
+    if (this.reply.raw.writableEnded) this.requestEnd.end(this.ctx.raw.request, this.reply, false);
+    else this.watch();
   }
 
   /**

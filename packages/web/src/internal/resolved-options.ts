@@ -1,4 +1,5 @@
 import type { WebOptions } from "../web-options.ts";
+import type { RequestIdSource } from "./request-ids.ts";
 
 /** {@link WebOptions} with every default filled in. */
 export interface ResolvedOptions {
@@ -15,6 +16,7 @@ export interface ResolvedOptions {
   readonly trustProxy: boolean | number | string | string[];
   readonly trustRequestId: boolean;
   readonly requestIdHeader: string;
+  readonly requestIds: RequestIdSource;
   readonly requestLog: boolean;
   readonly slowRequestMs: number;
   readonly notAcceptable: "problem" | "fallback";
@@ -49,6 +51,7 @@ export function resolveOptions(o: WebOptions, env: string): ResolvedOptions {
     trustProxy: trustProxy as boolean | number | string | string[],
     trustRequestId: o.trustRequestId ?? trustProxy !== false,
     requestIdHeader: (o.requestIdHeader ?? "x-request-id").toLowerCase(),
+    requestIds: o.requestIds ?? "sequential",
     requestLog: o.requestLog ?? true,
     slowRequestMs: o.slowRequestMs ?? 1000,
     notAcceptable: o.notAcceptable ?? "problem",

@@ -11,6 +11,7 @@ import { Deadlines, tickFor } from "./deadlines.ts";
 import type { Instrumentation } from "./instrumentation.ts";
 import { type RenderedProblem, replyAlreadySent } from "./problem-renderer.ts";
 import { RequestContextImpl } from "./request-context-impl.ts";
+import type { RequestEnd } from "./request-end.ts";
 import { kError, kState } from "./request-keys.ts";
 import { RequestLife } from "./request-life.ts";
 import { NoResult, type SendEnv, sendResult, toResult } from "./send-result.ts";
@@ -25,6 +26,8 @@ export interface PipelineEnv extends SendEnv {
   readonly timeoutStatus: 503 | 504;
   readonly retryAfterSeconds: number;
   readonly instrumentation: Instrumentation;
+  /** Ends requests (metrics, span, log line) after Dext's routes answer. */
+  readonly requestEnd: RequestEnd;
   readonly logger: Logger;
   /** Registers the body parsers only routes with bodies need (multipart). */
   readonly registerBodyParsers: (instance: FastifyInstance) => Promise<void>;
@@ -222,6 +225,7 @@ export function createRouteHandler(
       problem = failed(error, request, life);
     }
     finish(request, reply, life, result, problem);
+    life.responded();
     return reply;
   };
 
@@ -230,7 +234,7 @@ export function createRouteHandler(
   return function dextRoute(request: FastifyRequest, reply: FastifyReply) {
     const scope = env.provider.createScope();
     const ctx = new RequestContextImpl(request, reply, def, scope, host);
-    const life = new RequestLife(ctx, reply, env.logger, instrumentation);
+    const life = new RequestLife(ctx, reply, env.logger, env.requestEnd);
     let result: HttpResult | undefined;
     let problem: RenderedProblem | undefined;
     try {
@@ -259,6 +263,7 @@ export function createRouteHandler(
     // A stream, or whatever the handler sent through the raw reply, is read after this returns.
     if (sentByHandler || (problem === undefined && streams(result!))) life.watch();
     else life.answeredSynchronously();
+    life.responded();
     return undefined;
   };
 }

@@ -113,7 +113,7 @@ export class WebRuntime {
     const roots = [...(sources.root ? [sources.root] : []), ...sources.moduleGroups];
     const routes = checkRoutes(roots);
 
-    const fastify = await buildFastify({
+    const { fastify, requestEnd } = await buildFastify({
       host,
       logger,
       options: o,
@@ -141,6 +141,7 @@ export class WebRuntime {
       timeoutStatus: o.handlerTimeoutStatus,
       retryAfterSeconds: o.retryAfterSeconds,
       instrumentation,
+      requestEnd,
       logger,
       registerBodyParsers: async (instance) => {
         const multipart = this.options.multipart;
