@@ -114,6 +114,36 @@ describe("log lines", () => {
     expect(currentRequestId(base)).toBeUndefined();
   });
 
+  it("carry a span given to contextWithRequestId as the active span, through later changes", () => {
+    const key = createContextKey("other");
+    const base = ROOT_CONTEXT.setValue(key, "kept");
+    const span = trace.wrapSpanContext({
+      traceId: "4bf92f3577b34da6a3ce929d0e0e4736",
+      spanId: "00f067aa0ba902b7",
+      traceFlags: 1,
+    });
+    const ctx = contextWithRequestId("req-4", base, span);
+    expect(trace.getSpan(ctx)).toBe(span);
+    expect(currentRequestId(ctx)).toBe("req-4");
+    expect(ctx.getValue(key)).toBe("kept");
+    // Other values set later keep both.
+    const more = ctx.setValue(createContextKey("more"), 1);
+    expect(trace.getSpan(more)).toBe(span);
+    expect(currentRequestId(more)).toBe("req-4");
+    // Replacing and deleting the span work as with the API's own contexts.
+    const other = trace.wrapSpanContext({ ...span.spanContext(), spanId: "1111111111111111" });
+    expect(trace.getSpan(trace.setSpan(ctx, other))).toBe(other);
+    expect(currentRequestId(trace.setSpan(ctx, other))).toBe("req-4");
+    const without = trace.deleteSpan(ctx);
+    expect(trace.getSpan(without)).toBeUndefined();
+    expect(currentRequestId(without)).toBe("req-4");
+    expect(without.getValue(key)).toBe("kept");
+    // The span under a span-carrying context is not resurrected by deleting the outer one.
+    const nested = contextWithRequestId("req-5", trace.setSpan(base, other), span);
+    expect(trace.getSpan(nested)).toBe(span);
+    expect(trace.getSpan(trace.deleteSpan(nested))).toBeUndefined();
+  });
+
   it("let a field of the call win over an injected one", () => {
     const out = capture();
     const log = createLogger({ env: "production", destination: out.destination });

@@ -377,6 +377,39 @@ describe("rate-limited sampling", () => {
   });
 });
 
+describe("new traces over the cap", () => {
+  it("get an unrecorded span with fresh valid ids, made without the SDK, and children still nest", async () => {
+    const t = createTelemetry({
+      env: "production",
+      logging: { level: "silent" },
+      tracing: { exporter: "memory", tracesPerSecond: 1 },
+    });
+    open.push(t);
+    const first = t.tracer.startSpan("first");
+    expect(first.isRecording()).toBe(true);
+    first.end();
+    const over = [0, 1, 2].map(() => t.tracer.startSpan("over", { kind: SpanKind.SERVER }));
+    for (const span of over) {
+      expect(span.isRecording()).toBe(false);
+      const sc = span.spanContext();
+      expect(trace.isSpanContextValid(sc)).toBe(true);
+      expect(sc.traceFlags).toBe(0);
+      expect(sc.traceId).toMatch(/^[0-9a-f]{32}$/);
+      expect(sc.spanId).toMatch(/^[0-9a-f]{16}$/);
+    }
+    expect(new Set(over.map((s) => s.spanContext().traceId)).size).toBe(3);
+    // A child of an unrecorded span stays in its trace (and unrecorded), through the SDK.
+    const child = t.tracer.startSpan("child", {}, trace.setSpan(ROOT_CONTEXT, over[0]!));
+    expect(child.spanContext().traceId).toBe(over[0]!.spanContext().traceId);
+    expect(child.isRecording()).toBe(false);
+    // A root span asked for explicitly is a new trace, also over the cap.
+    const root = t.tracer.startSpan("root", { root: true }, trace.setSpan(ROOT_CONTEXT, first));
+    expect(root.spanContext().traceId).not.toBe(first.spanContext().traceId);
+    expect(root.isRecording()).toBe(false);
+    expect((await finished(t)).map((s) => s.name)).toEqual(["first"]);
+  });
+});
+
 describe("W3C trace context", () => {
   it("injects the active span as traceparent and tracestate and extracts it back", async () => {
     const t = memoryTelemetry();

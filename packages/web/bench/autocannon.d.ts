@@ -14,6 +14,8 @@ declare module "autocannon" {
     readonly url: string;
     readonly connections?: number;
     readonly duration?: number;
+    /** Send this many requests, then stop (instead of running for `duration`). */
+    readonly amount?: number;
     readonly pipelining?: number;
   }
   /** A running job: emits `response` (client, status, bytes, latency in ms as a float). */

@@ -67,6 +67,34 @@ describe("every request ends once", () => {
     expect(requestLines(logger.lines)).toHaveLength(cases.length);
   });
 
+  it("ends a request a plugin answered before the route handler ran (a preHandler's 401), once", async () => {
+    const logger = recordingLogger();
+    app = testApp({ requestLog: true, slowRequestMs: 0 }, { logger });
+    app.group("/admin", (admin) => {
+      admin.configureFastify((f) => {
+        f.addHook("preHandler", (_request, reply, done) => {
+          reply.code(401).send({ error: "who are you" });
+          done();
+        });
+      });
+      admin.get("/stats").handle(() => "secret");
+    });
+    const base = await app.listen();
+    const r = await fetch(`${base}/admin/stats`);
+    expect(r.status).toBe(401);
+    await r.arrayBuffer();
+    await until(() => requestLines(logger.lines).length > 0);
+    await new Promise((r) => setImmediate(r));
+    const lines = requestLines(logger.lines);
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toMatchObject({
+      msg: "request completed",
+      statusCode: 401,
+      route: "/admin/stats",
+      reqId: r.headers.get("x-request-id"),
+    });
+  });
+
   it("ends a request whose client left with status 499, once", async () => {
     const logger = recordingLogger();
     app = testApp({ requestLog: true, slowRequestMs: 0 }, { logger });

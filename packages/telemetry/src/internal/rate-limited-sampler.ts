@@ -24,6 +24,20 @@ export class RateLimitedSampler implements Sampler {
     this.#now = now;
   }
 
+  /**
+   * Whether this second's budget is spent: every new trace would be dropped now, whatever the
+   * inner sampler says. The tracer asks first and, when it is, makes the unrecorded root span
+   * itself instead of going through the SDK (most requests under load).
+   */
+  full(): boolean {
+    const now = this.#now();
+    if (now - this.#windowStart >= 1000) {
+      this.#windowStart = now;
+      this.#taken = 0;
+    }
+    return this.#taken >= this.#perSecond;
+  }
+
   shouldSample(
     context: Context,
     traceId: string,

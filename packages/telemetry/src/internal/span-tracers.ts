@@ -5,9 +5,13 @@ import {
   ProxyTracerProvider,
   type Span,
   type SpanOptions,
+  TraceFlags,
   type Tracer,
   trace,
 } from "@opentelemetry/api";
+import { isTracingSuppressed } from "@opentelemetry/core";
+import type { IdGenerator } from "@opentelemetry/sdk-trace";
+import type { RateLimitedSampler } from "./rate-limited-sampler.ts";
 
 /**
  * Which tracer started a span, so nested `withSpan` calls keep using that host's tracer. A
@@ -66,15 +70,45 @@ type ActiveFn<F> = F extends (span: Span) => unknown ? F : never;
  */
 export class OwningTracer implements Tracer {
   readonly #inner: Tracer;
+  readonly #cap: RateLimitedSampler | undefined;
+  readonly #ids: IdGenerator | undefined;
 
-  constructor(inner: Tracer) {
+  /**
+   * `cap` and `ids`: the root sampler's per-second cap and the provider's id generator. While
+   * the cap is spent, a new trace's span is made here, exactly as the SDK would make it (an
+   * unrecorded span with fresh ids, flags NONE) but without its per-span work (sampler chain,
+   * attribute and link copies, its own span metrics).
+   */
+  constructor(inner: Tracer, cap?: RateLimitedSampler, ids?: IdGenerator) {
     this.#inner = inner;
+    this.#cap = cap;
+    this.#ids = ids;
   }
 
   startSpan(name: string, options?: SpanOptions, ctx?: Context): Span {
-    const span = this.#inner.startSpan(name, options, ctx);
+    const cap = this.#cap;
+    let span: Span;
+    if (cap !== undefined && this.#startsTrace(options, ctx) && cap.full()) {
+      const ids = this.#ids!;
+      span = trace.wrapSpanContext({
+        traceId: ids.generateTraceId(),
+        spanId: ids.generateSpanId(),
+        traceFlags: TraceFlags.NONE,
+      });
+    } else {
+      span = this.#inner.startSpan(name, options, ctx);
+    }
     (span as OwnedSpan)[OWNER] = this;
     return span;
+  }
+
+  /** Whether a span started with these arguments begins a new trace (what the cap governs). */
+  #startsTrace(options: SpanOptions | undefined, ctx: Context | undefined): boolean {
+    const parent = ctx ?? context.active();
+    if (isTracingSuppressed(parent)) return false;
+    if (options?.root === true) return true;
+    const sc = trace.getSpanContext(parent);
+    return sc === undefined || !trace.isSpanContextValid(sc);
   }
 
   startActiveSpan<F extends (span: Span) => unknown>(name: string, fn: F): ReturnType<F>;

@@ -112,18 +112,21 @@ class ReportingExporter implements SpanExporter {
 /** The OpenTelemetry default of `maxQueueSize`. */
 const DEFAULT_MAX_QUEUE_SIZE = 2048;
 
-function sampler(ratio: number, tracesPerSecond: number | undefined): Sampler {
+function sampler(
+  ratio: number,
+  tracesPerSecond: number | undefined,
+): { sampler: Sampler; cap: RateLimitedSampler | undefined } {
   const byRatio =
     ratio >= 1
       ? new AlwaysOnSampler()
       : ratio <= 0
         ? new AlwaysOffSampler()
         : new TraceIdRatioBasedSampler(ratio);
-  const root =
+  const cap =
     tracesPerSecond === undefined || ratio <= 0
-      ? byRatio
+      ? undefined
       : new RateLimitedSampler(byRatio, tracesPerSecond);
-  return new ParentBasedSampler({ root });
+  return { sampler: new ParentBasedSampler({ root: cap ?? byRatio }), cap };
 }
 
 /** Builds the tracer provider Dext owns (never registered globally unless asked). */
@@ -167,14 +170,16 @@ export function setupTracing(options: TracingSetupOptions): TracingSetup {
       : {}),
     ...(batch.exportTimeoutMs !== undefined ? { exportTimeoutMillis: batch.exportTimeoutMs } : {}),
   });
+  const { sampler: rootSampler, cap } = sampler(options.sampleRatio, options.tracesPerSecond);
+  const ids = new PooledIdGenerator();
   const provider = new TracerProvider({
     resource: options.resource,
-    sampler: sampler(options.sampleRatio, options.tracesPerSecond),
-    idGenerator: new PooledIdGenerator(),
+    sampler: rootSampler,
+    idGenerator: ids,
     spanProcessors: [new CountingSpanProcessor(batchProcessor, gauge, options.onSpansDropped)],
   });
   return {
-    tracer: new OwningTracer(provider.getTracer("@dext/telemetry")),
+    tracer: new OwningTracer(provider.getTracer("@dext/telemetry"), cap, ids),
     provider,
     memoryExporter,
     target,

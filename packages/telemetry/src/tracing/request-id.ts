@@ -1,7 +1,38 @@
-import { type Context, context, createContextKey } from "@opentelemetry/api";
+import {
+  type Context,
+  context,
+  createContextKey,
+  INVALID_SPAN_CONTEXT,
+  ROOT_CONTEXT,
+  type Span,
+  trace,
+} from "@opentelemetry/api";
 import { ensureContextManager } from "../internal/context-manager.ts";
 
 const REQUEST_ID = createContextKey("@dext/telemetry/request-id");
+
+/**
+ * The key the API keeps the active span under. It is not exported; `trace.setSpan(ctx, span)`
+ * is defined as `ctx.setValue(key, span)`, so a context that records the key it is given
+ * learns it through the public API.
+ */
+const SPAN_KEY: symbol = (() => {
+  let key: symbol | undefined;
+  const recorder: Context = {
+    getValue: () => undefined,
+    setValue(k) {
+      key = k;
+      return recorder;
+    },
+    deleteValue: () => recorder,
+  };
+  trace.setSpan(recorder, trace.wrapSpanContext(INVALID_SPAN_CONTEXT));
+  const span = trace.wrapSpanContext(INVALID_SPAN_CONTEXT);
+  if (key === undefined || trace.getSpan(ROOT_CONTEXT.setValue(key, span)) !== span) {
+    throw new Error("@dext/telemetry: could not learn the API's span key");
+  }
+  return key;
+})();
 
 /**
  * Runs `fn` with `id` as the current request id; log lines written inside carry it as
@@ -18,8 +49,8 @@ export function withRequestId<R>(id: string, fn: () => R): R {
 }
 
 /**
- * `ctx` (default: the active context) with `id` as its request id, for code that manages
- * contexts itself.
+ * `ctx` (default: the active context) with `id` as its request id and, if given, `span` as its
+ * active span (as `trace.setSpan` would set it), for code that manages contexts itself.
  *
  * @example
  * ```ts
@@ -27,39 +58,52 @@ export function withRequestId<R>(id: string, fn: () => R): R {
  * context.with(ctx, handle);
  * ```
  */
-export function contextWithRequestId(id: string, ctx: Context = context.active()): Context {
+export function contextWithRequestId(
+  id: string,
+  ctx: Context = context.active(),
+  span?: Span,
+): Context {
   ensureContextManager();
-  return new RequestIdContext(ctx, id);
+  return new RequestIdContext(ctx, id, span);
 }
 
 /**
- * `ctx` plus a request id, without copying `ctx`'s entries (the API's contexts copy their map
- * on every `setValue`; the web layer builds one of these per request). Later `setValue`s keep
- * the id on top of the inner context, so lookups stay one hop deep.
+ * `ctx` plus a request id and optionally the active span, without copying `ctx`'s entries (the
+ * API's contexts copy their map, and make three closures, on every `setValue`; the web layer
+ * builds one of these per request). Later `setValue`s keep the id and span on top of the inner
+ * context, so lookups stay one hop deep.
  */
 class RequestIdContext implements Context {
   readonly #inner: Context;
   readonly #id: unknown;
+  readonly #span: unknown;
 
-  constructor(inner: Context, id: unknown) {
+  constructor(inner: Context, id: unknown, span: unknown) {
     this.#inner = inner;
     this.#id = id;
+    this.#span = span;
   }
 
   getValue(key: symbol): unknown {
-    return key === REQUEST_ID ? this.#id : this.#inner.getValue(key);
+    if (key === REQUEST_ID) return this.#id;
+    if (key === SPAN_KEY && this.#span !== undefined) return this.#span;
+    return this.#inner.getValue(key);
   }
 
   setValue(key: symbol, value: unknown): Context {
-    return key === REQUEST_ID
-      ? new RequestIdContext(this.#inner, value)
-      : new RequestIdContext(this.#inner.setValue(key, value), this.#id);
+    if (key === REQUEST_ID) return new RequestIdContext(this.#inner, value, this.#span);
+    if (key === SPAN_KEY) return new RequestIdContext(this.#inner, this.#id, value);
+    return new RequestIdContext(this.#inner.setValue(key, value), this.#id, this.#span);
   }
 
   deleteValue(key: symbol): Context {
-    return key === REQUEST_ID
-      ? this.#inner
-      : new RequestIdContext(this.#inner.deleteValue(key), this.#id);
+    if (key === REQUEST_ID) {
+      return this.#span === undefined ? this.#inner : this.#inner.setValue(SPAN_KEY, this.#span);
+    }
+    if (key === SPAN_KEY) {
+      return new RequestIdContext(this.#inner.deleteValue(key), this.#id, undefined);
+    }
+    return new RequestIdContext(this.#inner.deleteValue(key), this.#id, this.#span);
   }
 }
 

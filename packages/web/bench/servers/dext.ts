@@ -19,6 +19,10 @@ const app = createApp({
             spanExporter: new DiscardingSpanExporter() as never,
             // ALL_SPANS=1: record every trace (production defaults keep at most 100 per second).
             ...(process.env.ALL_SPANS === "1" ? { tracesPerSecond: "unlimited" as const } : {}),
+            // TRACES_PER_SECOND=n: another cap (the instruction count runs under valgrind use 1).
+            ...(process.env.TRACES_PER_SECOND
+              ? { tracesPerSecond: Number(process.env.TRACES_PER_SECOND) }
+              : {}),
           },
         }),
       ]

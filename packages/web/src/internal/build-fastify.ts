@@ -22,7 +22,7 @@ import { type ProblemRenderer, pathOf } from "./problem-renderer.ts";
 import { trustProxyFn } from "./proxy-trust.ts";
 import { RequestEnd } from "./request-end.ts";
 import { requestIdMaker } from "./request-ids.ts";
-import { kError, kRoute, kStart, kState, requestKeys } from "./request-keys.ts";
+import { kEnded, kError, kHandled, kRoute, kStart, kState, requestKeys } from "./request-keys.ts";
 import type { ResolvedOptions } from "./resolved-options.ts";
 import { securityHeaders } from "./security-headers.ts";
 import { clientErrorHandler, type ServerSettings, serverFactory } from "./server-factory.ts";
@@ -110,13 +110,24 @@ export async function buildFastify(input: BuildInput): Promise<BuiltFastify> {
     requestEnd.end(request, reply, false);
     done();
   };
+  // On Dext's routes, a reply sent before the route handler ran (a plugin's preHandler answering
+  // 401, say) ends when the response closes.
+  const endIfNotHandled = (
+    request: FastifyRequest,
+    reply: FastifyReply,
+    payload: unknown,
+    done: (error: null, payload: unknown) => void,
+  ) => {
+    const bag = request as unknown as StateBag;
+    if (bag[kHandled] !== true && bag[kEnded] !== true) requestEnd.afterSend(request, reply);
+    done(null, payload);
+  };
+  const append = <T>(hooks: T | T[] | undefined, hook: T): T[] =>
+    hooks === undefined ? [hook] : [...(Array.isArray(hooks) ? hooks : [hooks]), hook];
   fastify.addHook("onRoute", (route) => {
-    if (route.config?.dextRoute !== undefined) return;
-    const hooks = route.onResponse;
-    route.onResponse =
-      hooks === undefined
-        ? [endOnResponse]
-        : [...(Array.isArray(hooks) ? hooks : [hooks]), endOnResponse];
+    if (route.config?.dextRoute !== undefined)
+      route.onSend = append(route.onSend, endIfNotHandled as never);
+    else route.onResponse = append(route.onResponse, endOnResponse as never);
   });
 
   const stopCounting = instrumentation.countConnections(
@@ -186,6 +197,7 @@ export async function buildFastify(input: BuildInput): Promise<BuiltFastify> {
       return done();
     }
     if (state === "Stopping") closeAfterResponse(request, reply);
+    bag[kHandled] = true;
     // A failed startup's message can hold internals; outside development only the state is shown.
     const detail = state === "Failed" && !renderer.development ? undefined : host.detail;
     renderer.send(
@@ -207,7 +219,9 @@ export async function buildFastify(input: BuildInput): Promise<BuiltFastify> {
 
   fastify.setErrorHandler((error, request, reply) => {
     const problem = renderer.fromError(error, request);
-    (request as unknown as StateBag)[kError] = error;
+    const bag = request as unknown as StateBag;
+    bag[kError] = error;
+    bag[kHandled] = true;
     if (problem.status >= 500) request.log.error({ err: error }, "request failed");
     if (instrumentation.enabled)
       instrumentation.fail((request as unknown as StateBag)[kState], error);

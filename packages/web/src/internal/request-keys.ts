@@ -5,8 +5,10 @@ export const kError: unique symbol = Symbol("dext.error");
 export const kRoute: unique symbol = Symbol("dext.route");
 /** When onRequest saw the request (`performance.now()`). */
 export const kStart: unique symbol = Symbol("dext.start");
+/** Set when Dext's own code answers the request and so ends it after sending. */
+export const kHandled: unique symbol = Symbol("dext.handled");
 /** Set once the request's metrics, span and log line are written. */
 export const kEnded: unique symbol = Symbol("dext.ended");
 
 /** Every key above: declared on fastify's Request so each request has one shape from birth. */
-export const requestKeys: readonly symbol[] = [kRoute, kState, kError, kStart, kEnded];
+export const requestKeys: readonly symbol[] = [kRoute, kState, kError, kStart, kHandled, kEnded];

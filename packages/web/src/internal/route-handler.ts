@@ -12,7 +12,7 @@ import type { Instrumentation } from "./instrumentation.ts";
 import { type RenderedProblem, replyAlreadySent } from "./problem-renderer.ts";
 import { RequestContextImpl } from "./request-context-impl.ts";
 import type { RequestEnd } from "./request-end.ts";
-import { kError, kState } from "./request-keys.ts";
+import { kError, kHandled, kState } from "./request-keys.ts";
 import { RequestLife } from "./request-life.ts";
 import { NoResult, type SendEnv, sendResult, toResult } from "./send-result.ts";
 
@@ -232,6 +232,7 @@ export function createRouteHandler(
   // Synchronous until something is a promise: a request whose binding and handler are
   // synchronous is answered without a promise (fastify sees `undefined` and adds nothing).
   return function dextRoute(request: FastifyRequest, reply: FastifyReply) {
+    (request as unknown as Record<symbol, unknown>)[kHandled] = true;
     const scope = env.provider.createScope();
     const ctx = new RequestContextImpl(request, reply, def, scope, host);
     const life = new RequestLife(ctx, reply, env.logger, env.requestEnd);

@@ -11,7 +11,6 @@ import {
   type Span,
   SpanKind,
   SpanStatusCode,
-  trace,
 } from "@opentelemetry/api";
 import type { FastifyRequest } from "fastify";
 import type { Instrumentation, RequestOutcome } from "./instrumentation.ts";
@@ -93,11 +92,8 @@ export function telemetryInstrumentation(telemetry: Telemetry): Instrumentation 
         if (route) span.setAttribute("http.route", route);
         span.setAttribute("url.path", pathOf(request.url));
       }
-      return {
-        span,
-        ctx: contextWithRequestId(request.id, trace.setSpan(parent, span)),
-        fields: undefined,
-      };
+      // One context object holds the span and the request id (no map copies).
+      return { span, ctx: contextWithRequestId(request.id, parent, span), fields: undefined };
     },
     run<R>(state: unknown, fn: () => R): R {
       return state === undefined ? fn() : context.with((state as RequestTrace).ctx, fn);
