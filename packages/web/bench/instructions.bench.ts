@@ -1,7 +1,8 @@
 // Instructions per request, counted by valgrind's callgrind: the server's user-space work for
 // `GET /users/:id`, independent of how fast the (shared, noisy) machine is at the moment.
 // Each server runs under callgrind with `node --single-threaded` (no concurrent compiler
-// threads, so the count repeats within ~2%); autocannon sends 6,000 warm-up requests, the
+// threads: most runs repeat within 2%, about one in four comes out 5-17% higher, so each side
+// runs twice and the lower count is kept); autocannon sends 6,000 warm-up requests, the
 // counters are zeroed, 10,000 more are sent and counted. Kernel time (the socket syscalls,
 // the same for every server) is not counted, so ratios here are wider than req/s ratios.
 //
