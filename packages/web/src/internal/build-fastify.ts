@@ -223,8 +223,7 @@ export async function buildFastify(input: BuildInput): Promise<BuiltFastify> {
     bag[kError] = error;
     bag[kHandled] = true;
     if (problem.status >= 500) request.log.error({ err: error }, "request failed");
-    if (instrumentation.enabled)
-      instrumentation.fail((request as unknown as StateBag)[kState], error);
+    if (instrumentation.enabled) instrumentation.fail(bag[kState], error);
     renderer.send(reply, problem);
     requestEnd.afterSend(request, reply);
     return reply;
