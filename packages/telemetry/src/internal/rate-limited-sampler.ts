@@ -46,12 +46,7 @@ export class RateLimitedSampler implements Sampler {
     attributes: Attributes,
     links: Link[],
   ): SamplingResult {
-    const now = this.#now();
-    if (now - this.#windowStart >= 1000) {
-      this.#windowStart = now;
-      this.#taken = 0;
-    }
-    if (this.#taken >= this.#perSecond) return DROP;
+    if (this.full()) return DROP;
     const result = this.#inner.shouldSample(
       context,
       traceId,

@@ -27,12 +27,6 @@ export class RequestEnd {
     this.#instrumentation = instrumentation;
   }
 
-  /** Milliseconds since onRequest saw the request (0 for one fastify answered before that). */
-  static elapsedMs(request: FastifyRequest): number {
-    const start = (request as unknown as StateBag)[kStart] as number | undefined;
-    return start === undefined ? 0 : performance.now() - start;
-  }
-
   /**
    * Ends the request now if its response has been handed to the socket, or when the
    * response closes (a stream, or an `onSend` hook still working); a response that closes
@@ -51,7 +45,9 @@ export class RequestEnd {
     const bag = request as unknown as StateBag;
     if (bag[kEnded] === true) return;
     bag[kEnded] = true;
-    const durationMs = RequestEnd.elapsedMs(request);
+    // Since onRequest saw the request (0 for one fastify answered before that).
+    const start = bag[kStart] as number | undefined;
+    const durationMs = start === undefined ? 0 : performance.now() - start;
     // Requests fastify answers before onRequest (a 400 from the parser) have no route saved.
     const route = (bag[kRoute] ?? request.routeOptions.url) as string | undefined;
     const status = aborted ? 499 : reply.statusCode;
