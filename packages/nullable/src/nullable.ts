@@ -24,7 +24,8 @@ export interface MatchCases<T, A, B> {
   readonly none: () => B;
 }
 
-let none: Nullable<never>;
+// A module `const`, like `none` and `NullableClass` below: see `NullableClass` for why.
+const freezes = freezesInstances;
 
 /**
  * An immutable optional value: either some value (never `null` or `undefined`) or the single
@@ -46,11 +47,7 @@ export class Nullable<T> {
 
   private constructor(value: T | undefined) {
     this.value = value;
-    if (freezesInstances) Object.freeze(this);
-  }
-
-  static {
-    none = Object.freeze(new Nullable<never>(undefined));
+    if (freezes) Object.freeze(this);
   }
 
   /**
@@ -67,7 +64,7 @@ export class Nullable<T> {
         `Nullable.of(${value}) needs a present value; use Nullable.from(value) to turn null and undefined into none.`,
       );
     }
-    return new Nullable(value);
+    return new NullableClass(value);
   }
 
   /**
@@ -89,7 +86,7 @@ export class Nullable<T> {
    * ```
    */
   static from<T extends {}>(value: T | null | undefined): Nullable<T> {
-    return value === null || value === undefined ? none : new Nullable(value);
+    return value === null || value === undefined ? none : new NullableClass(value);
   }
 
   /**
@@ -191,7 +188,7 @@ export class Nullable<T> {
     const value = this.value;
     if (value === undefined) return none;
     const result = f(value);
-    return result === null || result === undefined ? none : new Nullable(result);
+    return result === null || result === undefined ? none : new NullableClass(result);
   }
 
   /**
@@ -268,7 +265,7 @@ export class Nullable<T> {
     const b = other.value;
     return a === undefined || b === undefined
       ? none
-      : new Nullable(freezeOutsideProduction([a, b] as const));
+      : new NullableClass(freezeOutsideProduction([a, b] as const));
   }
 
   /**
@@ -401,6 +398,21 @@ export class Nullable<T> {
     return (this.value === undefined ? [] : [this.value])[Symbol.iterator]();
   }
 }
+
+/**
+ * The class under a module-level `const`; every `new` in this module goes through it. Where V8
+ * inlines `from`, `map`, `bind` and `of` into a hot loop, it folds module `const`s (this one,
+ * `none` and `freezes`) to constants, but not the class's own name inside its body, a `let` or an
+ * import: it checks those for initialization on every use, and the imported flag would leave an
+ * `Object.freeze` branch in production code. Each such check is a possible call into the runtime,
+ * and when one is inlined into a callback (`bind((x) => Nullable.of(x + 1))`), V8 keeps that
+ * callback allocated in case the call deoptimizes: one more allocation per call (see the
+ * README's Performance section). The cast opens the private constructor to this module only.
+ */
+const NullableClass = Nullable as unknown as new <T>(value: T | undefined) => Nullable<T>;
+
+/** The single shared none, frozen in every mode. */
+const none: Nullable<never> = Object.freeze(new NullableClass<never>(undefined));
 
 Object.defineProperty(Nullable.prototype, nullableBrand, { value: true });
 Object.defineProperty(Nullable.prototype, inspectSymbol, {
