@@ -9,6 +9,7 @@ import {
   withSpan,
 } from "../src/index.ts";
 import { RateLimitedSampler } from "../src/internal/rate-limited-sampler.ts";
+import { OwningTracer, tracerFor } from "../src/internal/span-tracers.ts";
 
 const open: Telemetry[] = [];
 function memoryTelemetry(sampleRatio = 1): Telemetry {
@@ -407,6 +408,36 @@ describe("new traces over the cap", () => {
     expect(root.spanContext().traceId).not.toBe(first.spanContext().traceId);
     expect(root.isRecording()).toBe(false);
     expect((await finished(t)).map((s) => s.name)).toEqual(["first"]);
+  });
+});
+
+describe("an unrecorded new trace's ids", () => {
+  it("are drawn when first read, once: a request that never reads them costs no random bytes", () => {
+    let drawn = 0;
+    const ids = {
+      generateTraceId: () => `${String(++drawn).padStart(2, "0")}${"a".repeat(30)}`,
+      generateSpanId: () => `${String(++drawn).padStart(2, "0")}${"b".repeat(14)}`,
+    };
+    // A cap of zero traces a second: every new trace is over it.
+    const cap = new RateLimitedSampler(new AlwaysOnSampler(), 0, () => 0);
+    const inner = trace.getTracerProvider().getTracer("unused");
+    const tracer = new OwningTracer(inner, cap, ids);
+    const span = tracer.startSpan("GET /users/:id");
+    span.setAttribute("http.response.status_code", 200).setStatus({ code: SpanStatusCode.OK });
+    span.end();
+    expect(span.isRecording()).toBe(false);
+    expect(drawn).toBe(0);
+    const sc = span.spanContext();
+    expect(drawn).toBe(2);
+    expect(span.spanContext()).toBe(sc);
+    expect(sc).toEqual({
+      traceId: `01${"a".repeat(30)}`,
+      spanId: `02${"b".repeat(14)}`,
+      traceFlags: 0,
+    });
+    // The span in a context is found again (withSpan keeps using this tracer under it).
+    expect(trace.getSpan(trace.setSpan(ROOT_CONTEXT, span))).toBe(span);
+    expect(tracerFor(trace.setSpan(ROOT_CONTEXT, span))).toBe(tracer);
   });
 });
 

@@ -16,7 +16,8 @@ export type WebErrorCode =
   | "WEB_REPLY_ALREADY_SENT"
   | "WEB_NEXT_CALLED_TWICE"
   | "WEB_CERTIFICATE_INVALID"
-  | "WEB_HTTP_PROBLEM";
+  | "WEB_HTTP_PROBLEM"
+  | "WEB_FASTIFY_INCOMPATIBLE";
 
 /**
  * The base error of @dext/web: a stable `code` and, where there is one, the `cause`.

@@ -2,6 +2,7 @@ import { request as httpRequest, type IncomingMessage } from "node:http";
 import { PassThrough } from "node:stream";
 import * as zlib from "node:zlib";
 import { afterEach, describe, expect, it } from "vitest";
+import { z } from "zod";
 import { stream, type WebApp } from "../src/index.ts";
 import { testApp } from "./helpers.ts";
 
@@ -70,6 +71,43 @@ describe("compression", () => {
       expect(zstdDecompressSync!(zs.body).toString()).toBe(JSON.stringify(big));
     },
   );
+
+  it("compresses what a plugin or the raw reply sends on a Dext route, and a large problem", async () => {
+    app = testApp({ compression: { threshold: 1024 } });
+    app.configureFastify((f) => {
+      f.addHook("preHandler", async (request, reply) => {
+        if (request.headers["x-deny"] !== undefined)
+          return reply.code(401).type("application/json").send(JSON.stringify(big));
+      });
+    });
+    app.get("/raw").handle((ctx) => {
+      ctx.raw.reply.type("application/json").send(JSON.stringify(big));
+    });
+    app
+      .get("/invalid")
+      .query(z.object({ ids: z.array(z.coerce.number().int().positive()).optional() }))
+      .handle(() => "never");
+    app.get("/big").handle(() => big);
+    const base = await app.listen();
+    const json = JSON.stringify(big);
+    const denied = await get(base, "/big", { "accept-encoding": "gzip", "x-deny": "1" });
+    expect(denied.res.statusCode).toBe(401);
+    expect(denied.res.headers["content-encoding"]).toBe("gzip");
+    expect(gunzipSync(denied.body).toString()).toBe(json);
+    const raw = await get(base, "/raw", { "accept-encoding": "gzip" });
+    expect(raw.res.headers["content-encoding"]).toBe("gzip");
+    expect(gunzipSync(raw.body).toString()).toBe(json);
+    // 200 invalid ids: a validation problem well over the threshold.
+    const query = Array.from({ length: 200 }, () => "ids=-1").join("&");
+    const invalid = await get(base, `/invalid?${query}`, { "accept-encoding": "gzip" });
+    expect(invalid.res.statusCode).toBe(400);
+    expect(invalid.res.headers["content-encoding"]).toBe("gzip");
+    expect(JSON.parse(gunzipSync(invalid.body).toString()).errors).toHaveLength(200);
+    // Without Accept-Encoding nothing is compressed.
+    const plain = await get(base, "/big", {});
+    expect(plain.res.headers["content-encoding"]).toBeUndefined();
+    expect(plain.body.toString()).toBe(json);
+  });
 
   it("leaves bodies under the threshold and already-compressed types alone", async () => {
     const base = await compressingApp();

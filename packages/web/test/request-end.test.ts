@@ -1,6 +1,6 @@
 import { request as httpRequest } from "node:http";
 import { Readable } from "node:stream";
-import { createConfig } from "@dext/core-di";
+import { createConfig, type Logger } from "@dext/core-di";
 import { afterEach, describe, expect, it } from "vitest";
 import { createApp, stream, type WebApp } from "../src/index.ts";
 import { deferred, recordingLogger, testApp, until } from "./helpers.ts";
@@ -165,6 +165,64 @@ describe("every request ends once", () => {
       }),
     );
     expect(elapsed).toBeGreaterThan(0);
+  });
+});
+
+describe("request loggers", () => {
+  it("are made on first use: requests that do not log build no child logger", async () => {
+    const logger = recordingLogger();
+    let children = 0;
+    // Counts every child made at any depth (the app's components take children of their own).
+    const counting = (inner: Logger): Logger => ({
+      ...inner,
+      child: (bindings) => {
+        children++;
+        return counting(inner.child(bindings));
+      },
+    });
+    app = testApp({}, { logger: counting(logger) });
+    app.get("/quiet").handle(() => "quiet");
+    app.get("/loud").handle((ctx) => {
+      ctx.log.info("one");
+      ctx.raw.request.log.info("two");
+      ctx.raw.reply.log.info("three");
+      return "loud";
+    });
+    expect((await app.inject("/quiet")).statusCode).toBe(200);
+    children = 0; // the app's own components may take children while it starts
+    for (let i = 0; i < 5; i++) expect((await app.inject("/quiet")).statusCode).toBe(200);
+    expect(children).toBe(0);
+    const r = await app.inject("/loud");
+    // ctx.log, request.log and reply.log are one logger, made once, bound to the request id.
+    expect(children).toBe(1);
+    const lines = logger.lines.filter((l) => ["one", "two", "three"].includes(l.msg as string));
+    expect(lines.map((l) => l.reqId)).toEqual([
+      r.headers["x-request-id"],
+      r.headers["x-request-id"],
+      r.headers["x-request-id"],
+    ]);
+  });
+
+  it("keep a logger a hook assigns to request.log (a child with more bindings)", async () => {
+    const logger = recordingLogger();
+    app = testApp({}, { logger });
+    app.configureFastify((f) => {
+      f.addHook("onRequest", async (request) => {
+        request.log = request.log.child({ tenant: "acme" });
+      });
+    });
+    app.get("/x").handle((ctx) => {
+      ctx.log.info("in the handler");
+      return "x";
+    });
+    const r = await app.inject("/x");
+    expect(logger.lines).toContainEqual(
+      expect.objectContaining({
+        msg: "in the handler",
+        tenant: "acme",
+        reqId: r.headers["x-request-id"],
+      }),
+    );
   });
 });
 

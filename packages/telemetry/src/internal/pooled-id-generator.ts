@@ -39,7 +39,8 @@ export class PooledIdGenerator implements IdGenerator {
       }
       const id = this.#hex.slice(this.#at, this.#at + hexLength);
       this.#at += hexLength;
-      if (!ALL_ZERO.test(id)) return id;
+      // An id starts with "0" one time in 16; only those can be all zeros.
+      if (id.charCodeAt(0) !== 48 || !ALL_ZERO.test(id)) return id;
     }
   }
 }

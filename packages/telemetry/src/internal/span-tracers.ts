@@ -4,6 +4,7 @@ import {
   INVALID_SPAN_CONTEXT,
   ProxyTracerProvider,
   type Span,
+  type SpanContext,
   type SpanOptions,
   TraceFlags,
   type Tracer,
@@ -62,6 +63,58 @@ export function tracerFor(ctx: Context): Tracer | undefined {
   return globalTracer();
 }
 
+/**
+ * The span of a new trace the sampler would drop: what the SDK returns then (a non-recording
+ * span with fresh ids and flags NONE), except that the ids are drawn when something first reads
+ * them (a log line, a child span, an outgoing `traceparent`). Most such requests never do, and
+ * skip the random bytes and their hex encoding.
+ */
+class UnsampledRootSpan implements Span {
+  readonly [OWNER]: Tracer;
+  readonly #ids: IdGenerator;
+  #context: SpanContext | undefined;
+
+  constructor(ids: IdGenerator, owner: Tracer) {
+    this.#ids = ids;
+    this[OWNER] = owner;
+  }
+
+  spanContext(): SpanContext {
+    this.#context ??= {
+      traceId: this.#ids.generateTraceId(),
+      spanId: this.#ids.generateSpanId(),
+      traceFlags: TraceFlags.NONE,
+    };
+    return this.#context;
+  }
+  setAttribute(): this {
+    return this;
+  }
+  setAttributes(): this {
+    return this;
+  }
+  addEvent(): this {
+    return this;
+  }
+  addLink(): this {
+    return this;
+  }
+  addLinks(): this {
+    return this;
+  }
+  setStatus(): this {
+    return this;
+  }
+  updateName(): this {
+    return this;
+  }
+  end(): void {}
+  isRecording(): boolean {
+    return false;
+  }
+  recordException(): void {}
+}
+
 type ActiveFn<F> = F extends (span: Span) => unknown ? F : never;
 
 /**
@@ -87,17 +140,9 @@ export class OwningTracer implements Tracer {
 
   startSpan(name: string, options?: SpanOptions, ctx?: Context): Span {
     const cap = this.#cap;
-    let span: Span;
-    if (cap !== undefined && this.#startsTrace(options, ctx) && cap.full()) {
-      const ids = this.#ids!;
-      span = trace.wrapSpanContext({
-        traceId: ids.generateTraceId(),
-        spanId: ids.generateSpanId(),
-        traceFlags: TraceFlags.NONE,
-      });
-    } else {
-      span = this.#inner.startSpan(name, options, ctx);
-    }
+    if (cap !== undefined && this.#startsTrace(options, ctx) && cap.full())
+      return new UnsampledRootSpan(this.#ids!, this);
+    const span = this.#inner.startSpan(name, options, ctx);
     (span as OwnedSpan)[OWNER] = this;
     return span;
   }

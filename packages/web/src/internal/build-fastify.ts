@@ -17,13 +17,14 @@ import type { WebOptions } from "../web-options.ts";
 import { closeAfterResponse } from "./close-after-response.ts";
 import { flushingZlib } from "./flushing-zlib.ts";
 import type { Instrumentation } from "./instrumentation.ts";
-import { LazyLogger } from "./lazy-logger.ts";
 import { type ProblemRenderer, pathOf } from "./problem-renderer.ts";
 import { trustProxyFn } from "./proxy-trust.ts";
 import { RequestEnd } from "./request-end.ts";
 import { requestIdMaker } from "./request-ids.ts";
-import { kEnded, kError, kHandled, kRoute, kStart, kState, requestKeys } from "./request-keys.ts";
+import { kError, kHandled, kRoute, kStart, kState, requestKeys } from "./request-keys.ts";
+import { lazyRequestLoggers } from "./request-loggers.ts";
 import type { ResolvedOptions } from "./resolved-options.ts";
+import { routeHooks } from "./route-hooks.ts";
 import { securityHeaders } from "./security-headers.ts";
 import { clientErrorHandler, type ServerSettings, serverFactory } from "./server-factory.ts";
 
@@ -55,13 +56,13 @@ export async function buildFastify(input: BuildInput): Promise<BuiltFastify> {
   // With trustProxy set, an incoming id is honoured only from a peer that is a trusted proxy;
   // without it (and trustRequestId: true) from every client.
   const peerTrusted = options.trustProxy === false ? () => true : trustProxyFn(options.trustProxy);
-  const logFields = (state: unknown) => instrumentation.logFields(state);
   const newId = requestIdMaker(options.requestIds);
   const requestEnd = new RequestEnd(logger, options, instrumentation);
   const fastify = Fastify({
     // No `logger`/`loggerInstance`: given one, fastify puts `finish` and `error` listeners on
-    // every response. Request loggers come from `childLoggerFactory`, and `fastify.log` is set
-    // to ours below, so fastify and its plugins still log through it (docs/architecture.md).
+    // every response. Request loggers are made on first use (request-loggers.ts), and
+    // `fastify.log` is set to ours below, so fastify and its plugins still log through it
+    // (docs/architecture.md).
     // One line per request is ours (with route, duration and trace ids), not fastify's two.
     logController: new LogController({ disableRequestLogging: true }),
     serverFactory: serverFactory(input.server),
@@ -83,11 +84,6 @@ export async function buildFastify(input: BuildInput): Promise<BuiltFastify> {
       }
       return newId(req);
     },
-    childLoggerFactory: (_parent: unknown, bindings: Record<string, unknown>, _opts: unknown) => {
-      // fastify creates the logger before onRequest opens the request's span: onRequest
-      // hands the span over and the logger reads its ids at the first log line.
-      return new LazyLogger(logger, bindings, logFields) as never;
-    },
     clientErrorHandler: clientErrorHandler(renderer, logger),
     // Malformed URLs and failed route constraints never reach the error handler.
     frameworkErrors: (error: Error, request: FastifyRequest, reply: FastifyReply) => {
@@ -95,6 +91,11 @@ export async function buildFastify(input: BuildInput): Promise<BuiltFastify> {
       requestEnd.afterSend(request, reply);
     },
   } as never) as unknown as FastifyInstance;
+  // `request.log` and `reply.log`: a child of our logger, made when first read. This reads
+  // fastify's no-op logger, so it comes before `fastify.log` is replaced.
+  lazyRequestLoggers(fastify, logger, (source) =>
+    instrumentation.logFields((source as unknown as StateBag)[kState]),
+  );
   // `log` is a plain property of the instance; encapsulated contexts inherit it.
   (fastify as { log: unknown }).log = logger;
 
@@ -104,31 +105,9 @@ export async function buildFastify(input: BuildInput): Promise<BuiltFastify> {
   // and deoptimises every function compiled against it (docs/architecture.md).
   for (const key of requestKeys) fastify.decorateRequest(key as never, undefined as never);
 
-  // Routes Dext did not declare end through an onResponse hook of their own; Dext's routes end
-  // themselves after sending, so fastify sets no per-response listeners for them.
-  const endOnResponse = (request: FastifyRequest, reply: FastifyReply, done: () => void) => {
-    requestEnd.end(request, reply, false);
-    done();
-  };
-  // On Dext's routes, a reply sent before the route handler ran (a plugin's preHandler answering
-  // 401, say) ends when the response closes.
-  const endIfNotHandled = (
-    request: FastifyRequest,
-    reply: FastifyReply,
-    payload: unknown,
-    done: (error: null, payload: unknown) => void,
-  ) => {
-    const bag = request as unknown as StateBag;
-    if (bag[kHandled] !== true && bag[kEnded] !== true) requestEnd.afterSend(request, reply);
-    done(null, payload);
-  };
-  const append = <T>(hooks: T | T[] | undefined, hook: T): T[] =>
-    hooks === undefined ? [hook] : [...(Array.isArray(hooks) ? hooks : [hooks]), hook];
-  fastify.addHook("onRoute", (route) => {
-    if (route.config?.dextRoute !== undefined)
-      route.onSend = append(route.onSend, endIfNotHandled as never);
-    else route.onResponse = append(route.onResponse, endOnResponse as never);
-  });
+  const threshold = (raw.compression || undefined)?.threshold ?? 1024;
+  const hooks = routeHooks(fastify, requestEnd, threshold);
+  hooks.beforeCompression();
 
   const stopCounting = instrumentation.countConnections(
     () =>
@@ -158,10 +137,11 @@ export async function buildFastify(input: BuildInput): Promise<BuiltFastify> {
       // Compressed request bodies are rare for an API; not checking every request for them is not.
       globalDecompression: false,
       zlib: flushingZlib,
-      threshold: raw.compression?.threshold ?? 1024,
+      threshold,
       ...(raw.compression?.encodings ? { encodings: [...raw.compression.encodings] } : {}),
     });
   }
+  hooks.afterCompression();
 
   // fastify times a reply (`reply.elapsedTime`) only when it listens for the response's end.
   // Its start key is set on every reply in the constructor; filling it in keeps elapsedTime
@@ -188,8 +168,6 @@ export async function buildFastify(input: BuildInput): Promise<BuiltFastify> {
     if (instrumentation.enabled) {
       const state = instrumentation.begin(request, route);
       bag[kState] = state;
-      const log = request.log;
-      if (log instanceof LazyLogger) log.telemetry = state;
     }
     const state = host.state;
     if (!gate || state === "Running" || request.routeOptions.config?.dextBypassGate === true) {

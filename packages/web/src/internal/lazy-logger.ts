@@ -1,33 +1,35 @@
-import type { Logger } from "@dext/core-di";
+import type { Logger, LogLevel } from "@dext/core-di";
 
 type Level = "trace" | "debug" | "info" | "warn" | "error" | "fatal";
 
+/** What a request logger reads when it is first used: the request id and trace fields. */
+export interface LogSource {
+  readonly id: string;
+}
+
 /**
- * A child logger created on first use: most requests never log from the handler, and
- * building a child per request would be paid by all of them. fastify creates it before
- * onRequest opens the request's span, so the telemetry state is handed over afterwards
- * (`telemetry`) and its fields (trace and span ids) are read at the first log line.
+ * A request's child logger, built on its first log line: most requests never log, and a child
+ * per request would be paid by all of them. The request id and the telemetry fields (trace and
+ * span ids, which exist only once onRequest has opened the span) are read at that first line.
  */
 export class LazyLogger implements Logger {
-  /** The request's telemetry state, set by onRequest; read when the child is first built. */
-  telemetry: unknown = undefined;
   readonly #parent: Logger;
-  readonly #bindings: Record<string, unknown>;
-  readonly #fields: (telemetry: unknown) => Readonly<Record<string, string>> | undefined;
+  readonly #source: LogSource;
+  readonly #fields: (source: LogSource) => Readonly<Record<string, string>> | undefined;
   #child: Logger | undefined;
 
   constructor(
     parent: Logger,
-    bindings: Record<string, unknown>,
-    fields: (telemetry: unknown) => Readonly<Record<string, string>> | undefined,
+    source: LogSource,
+    fields: (source: LogSource) => Readonly<Record<string, string>> | undefined,
   ) {
     this.#parent = parent;
-    this.#bindings = bindings;
+    this.#source = source;
     this.#fields = fields;
   }
 
   #get(): Logger {
-    this.#child ??= this.#parent.child({ ...this.#bindings, ...this.#fields(this.telemetry) });
+    this.#child ??= this.#parent.child({ reqId: this.#source.id, ...this.#fields(this.#source) });
     return this.#child;
   }
 
@@ -58,5 +60,8 @@ export class LazyLogger implements Logger {
   }
   child(bindings: Record<string, unknown>): Logger {
     return this.#get().child(bindings);
+  }
+  isLevelEnabled(level: LogLevel): boolean {
+    return this.#parent.isLevelEnabled?.(level) ?? true;
   }
 }

@@ -15,7 +15,6 @@ export class RequestContextImpl implements RequestContext {
   readonly route: RouteDefinition;
   readonly services: ServiceScope;
   readonly host: Host;
-  readonly log: Logger;
   readonly raw: { readonly request: FastifyRequest; readonly reply: FastifyReply };
   #abort: AbortController | undefined;
   #abortReason: unknown;
@@ -32,9 +31,12 @@ export class RequestContextImpl implements RequestContext {
     this.route = route;
     this.services = scope;
     this.host = host;
-    this.log = request.log as unknown as Logger;
   }
 
+  /** The request's logger (made on first use). */
+  get log(): Logger {
+    return this.raw.request.log as unknown as Logger;
+  }
   get id(): string {
     return this.raw.request.id;
   }

@@ -10,5 +10,16 @@ export const kHandled: unique symbol = Symbol("dext.handled");
 /** Set once the request's metrics, span and log line are written. */
 export const kEnded: unique symbol = Symbol("dext.ended");
 
+/** The request's logger once it is made or set (see request-loggers.ts). */
+export const kLog: unique symbol = Symbol("dext.log");
+
 /** Every key above: declared on fastify's Request so each request has one shape from birth. */
-export const requestKeys: readonly symbol[] = [kRoute, kState, kError, kStart, kHandled, kEnded];
+export const requestKeys: readonly symbol[] = [
+  kRoute,
+  kState,
+  kError,
+  kStart,
+  kHandled,
+  kEnded,
+  kLog,
+];
