@@ -35,7 +35,7 @@ export interface CookieOptions {
  * ```
  */
 export interface RequestContext {
-  /** The request id (the trusted incoming `x-request-id`, else a new UUID); echoed in the response. */
+  /** The request id (the trusted incoming `x-request-id`, else one made as `requestIds` says); echoed in the response. */
   readonly id: string;
   /** The request method (`GET`, `POST`, ...). */
   readonly method: string;

@@ -21,7 +21,7 @@ import { type ProblemRenderer, pathOf } from "./problem-renderer.ts";
 import { trustProxyFn } from "./proxy-trust.ts";
 import { RequestEnd } from "./request-end.ts";
 import { requestIdMaker } from "./request-ids.ts";
-import { kError, kHandled, kRoute, kStart, kState, requestKeys } from "./request-keys.ts";
+import { kDext, peekState, stateOf } from "./request-keys.ts";
 import { lazyRequestLoggers } from "./request-loggers.ts";
 import type { ResolvedOptions } from "./resolved-options.ts";
 import { routeHooks } from "./route-hooks.ts";
@@ -94,7 +94,7 @@ export async function buildFastify(input: BuildInput): Promise<BuiltFastify> {
   // `request.log` and `reply.log`: a child of our logger, made when first read. This reads
   // fastify's no-op logger, so it comes before `fastify.log` is replaced.
   lazyRequestLoggers(fastify, logger, (source) =>
-    instrumentation.logFields((source as unknown as StateBag)[kState]),
+    instrumentation.logFields(peekState(source)?.telemetry),
   );
   // `log` is a plain property of the instance; encapsulated contexts inherit it.
   (fastify as { log: unknown }).log = logger;
@@ -103,7 +103,7 @@ export async function buildFastify(input: BuildInput): Promise<BuiltFastify> {
   // so every request object has one shape from birth. Added later, they gave requests a
   // second shape that only live requests hold: V8 drops such a shape when the server idles
   // and deoptimises every function compiled against it (docs/architecture.md).
-  for (const key of requestKeys) fastify.decorateRequest(key as never, undefined as never);
+  fastify.decorateRequest(kDext as never, undefined as never);
 
   const threshold = (raw.compression || undefined)?.threshold ?? 1024;
   const hooks = routeHooks(fastify, requestEnd, threshold);
@@ -161,21 +161,18 @@ export async function buildFastify(input: BuildInput): Promise<BuiltFastify> {
     reply.header(header, request.id);
     if (fixedHeaders !== undefined) reply.headers(fixedHeaders);
     else if (applyHeaders !== undefined) applyHeaders(request.raw, reply.raw);
-    const bag = request as unknown as StateBag;
-    bag[kStart] = start;
+    const dext = stateOf(request);
+    dext.start = start;
     const route = request.routeOptions.url;
-    bag[kRoute] = route;
-    if (instrumentation.enabled) {
-      const state = instrumentation.begin(request, route);
-      bag[kState] = state;
-    }
+    dext.route = route;
+    if (instrumentation.enabled) dext.telemetry = instrumentation.begin(request, route);
     const state = host.state;
     if (!gate || state === "Running" || request.routeOptions.config?.dextBypassGate === true) {
       if (state === "Stopping") closeAfterResponse(request, reply);
       return done();
     }
     if (state === "Stopping") closeAfterResponse(request, reply);
-    bag[kHandled] = true;
+    dext.handled = true;
     // A failed startup's message can hold internals; outside development only the state is shown.
     const detail = state === "Failed" && !renderer.development ? undefined : host.detail;
     renderer.send(
@@ -197,11 +194,11 @@ export async function buildFastify(input: BuildInput): Promise<BuiltFastify> {
 
   fastify.setErrorHandler((error, request, reply) => {
     const problem = renderer.fromError(error, request);
-    const bag = request as unknown as StateBag;
-    bag[kError] = error;
-    bag[kHandled] = true;
+    const state = stateOf(request);
+    state.error = error;
+    state.handled = true;
     if (problem.status >= 500) request.log.error({ err: error }, "request failed");
-    if (instrumentation.enabled) instrumentation.fail(bag[kState], error);
+    if (instrumentation.enabled) instrumentation.fail(state.telemetry, error);
     renderer.send(reply, problem);
     requestEnd.afterSend(request, reply);
     return reply;

@@ -15,7 +15,10 @@ export class RequestContextImpl implements RequestContext {
   readonly route: RouteDefinition;
   readonly services: ServiceScope;
   readonly host: Host;
-  readonly raw: { readonly request: FastifyRequest; readonly reply: FastifyReply };
+  /** fastify's request and reply (`raw` is made from them when first read). */
+  readonly request: FastifyRequest;
+  readonly reply: FastifyReply;
+  #raw: { readonly request: FastifyRequest; readonly reply: FastifyReply } | undefined;
   #abort: AbortController | undefined;
   #abortReason: unknown;
   #items: Map<symbol, unknown> | undefined;
@@ -27,27 +30,33 @@ export class RequestContextImpl implements RequestContext {
     scope: ServiceScope,
     host: Host,
   ) {
-    this.raw = { request, reply };
+    this.request = request;
+    this.reply = reply;
     this.route = route;
     this.services = scope;
     this.host = host;
   }
 
+  get raw(): { readonly request: FastifyRequest; readonly reply: FastifyReply } {
+    this.#raw ??= { request: this.request, reply: this.reply };
+    return this.#raw;
+  }
+
   /** The request's logger (made on first use). */
   get log(): Logger {
-    return this.raw.request.log as unknown as Logger;
+    return this.request.log as unknown as Logger;
   }
   get id(): string {
-    return this.raw.request.id;
+    return this.request.id;
   }
   get method(): string {
-    return this.raw.request.method;
+    return this.request.method;
   }
   get url(): string {
-    return this.raw.request.url;
+    return this.request.url;
   }
   get ip(): string {
-    return this.raw.request.ip;
+    return this.request.ip;
   }
 
   get signal(): AbortSignal {
@@ -79,21 +88,21 @@ export class RequestContextImpl implements RequestContext {
   }
 
   header(name: string, value: string): this {
-    this.raw.reply.header(name, value);
+    this.reply.header(name, value);
     return this;
   }
 
   cookie(name: string): string | undefined {
-    return cookiesOf(this.raw.request)[name];
+    return cookiesOf(this.request)[name];
   }
 
   setCookie(name: string, value: string, options?: CookieOptions): this {
-    (this.raw.reply as CookieReply).setCookie!(name, value, options);
+    (this.reply as CookieReply).setCookie!(name, value, options);
     return this;
   }
 
   clearCookie(name: string, options?: CookieOptions): this {
-    (this.raw.reply as CookieReply).clearCookie!(name, options);
+    (this.reply as CookieReply).clearCookie!(name, options);
     return this;
   }
 

@@ -2,10 +2,8 @@ import { performance } from "node:perf_hooks";
 import type { Logger } from "@dext/core-di";
 import type { FastifyReply, FastifyRequest } from "fastify";
 import type { Instrumentation } from "./instrumentation.ts";
-import { kEnded, kError, kRoute, kStart, kState } from "./request-keys.ts";
+import { peekState, stateOf } from "./request-keys.ts";
 import type { ResolvedOptions } from "./resolved-options.ts";
-
-type StateBag = Record<symbol, unknown>;
 
 /**
  * Ends a request once: its metrics and span, its log line, the slow-request warning.
@@ -33,8 +31,7 @@ export class RequestEnd {
    * unfinished counts as aborted by the client (status 499).
    */
   afterSend(request: FastifyRequest, reply: FastifyReply): void {
-    const bag = request as unknown as StateBag;
-    if (bag[kEnded] === true) return;
+    if (peekState(request)?.ended === true) return;
     const res = reply.raw;
     if (res.writableEnded) this.end(request, reply, false);
     else res.once("close", () => this.end(request, reply, !res.writableEnded));
@@ -42,24 +39,24 @@ export class RequestEnd {
 
   /** Ends the request (once; later calls do nothing). */
   end(request: FastifyRequest, reply: FastifyReply, aborted: boolean): void {
-    const bag = request as unknown as StateBag;
-    if (bag[kEnded] === true) return;
-    bag[kEnded] = true;
+    const state = stateOf(request);
+    if (state.ended) return;
+    state.ended = true;
     // Since onRequest saw the request (0 for one fastify answered before that).
-    const start = bag[kStart] as number | undefined;
+    const start = state.start;
     const durationMs = start === undefined ? 0 : performance.now() - start;
     // Requests fastify answers before onRequest (a 400 from the parser) have no route saved.
-    const route = (bag[kRoute] ?? request.routeOptions.url) as string | undefined;
+    const route = state.route ?? request.routeOptions.url;
     const status = aborted ? 499 : reply.statusCode;
     const instrumentation = this.#instrumentation;
     if (instrumentation.enabled) {
-      instrumentation.end(bag[kState], {
+      instrumentation.end(state.telemetry, {
         method: request.method,
         route,
         status,
         durationMs,
         aborted,
-        error: bag[kError],
+        error: state.error,
       });
     }
     const options = this.#options;
@@ -67,7 +64,7 @@ export class RequestEnd {
     if (slow || (options.requestLog && this.#infoEnabled())) {
       const fields = {
         reqId: request.id,
-        ...instrumentation.logFields(bag[kState]),
+        ...instrumentation.logFields(state.telemetry),
         method: request.method,
         url: request.url,
         route,

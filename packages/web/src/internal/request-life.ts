@@ -46,7 +46,7 @@ export class RequestLife {
       this.ctx.abort(new DOMException("the client closed the connection", "AbortError"));
     }
     // A response that closes unfinished ends as 499, the usual "client closed" status.
-    this.requestEnd.end(this.ctx.raw.request, this.reply, aborted);
+    this.requestEnd.end(this.ctx.request, this.reply, aborted);
     this.#maybeDispose();
   }
 
@@ -67,7 +67,7 @@ export class RequestLife {
    * is complete, else when it closes (a stream, or an `onSend` hook still working).
    */
   responded(): void {
-    if (this.reply.raw.writableEnded) this.requestEnd.end(this.ctx.raw.request, this.reply, false);
+    if (this.reply.raw.writableEnded) this.requestEnd.end(this.ctx.request, this.reply, false);
     else this.watch();
   }
 

@@ -2,9 +2,7 @@ import type { Logger } from "@dext/core-di";
 import type { FastifyInstance } from "fastify";
 import { WebError } from "../errors.ts";
 import { LazyLogger, type LogSource } from "./lazy-logger.ts";
-import { kLog } from "./request-keys.ts";
-
-type Bag = Record<symbol, unknown>;
+import { stateOf } from "./request-keys.ts";
 
 /** fastify's Request or Reply class for this instance (and, through inheritance, its contexts). */
 function classOf(fastify: FastifyInstance, description: string): { prototype: object } {
@@ -39,16 +37,13 @@ export function lazyRequestLoggers(
   const noop = fastify.log;
   Object.defineProperty(classOf(fastify, "fastify.Request").prototype, "log", {
     configurable: true,
-    get(this: LogSource & Bag): unknown {
-      let log = this[kLog];
-      if (log === undefined) {
-        log = new LazyLogger(logger, this, fields);
-        this[kLog] = log;
-      }
-      return log;
+    get(this: LogSource): unknown {
+      const state = stateOf(this);
+      state.log ??= new LazyLogger(logger, this, fields);
+      return state.log;
     },
-    set(this: Bag, value: unknown): void {
-      if (value !== noop && value !== undefined) this[kLog] = value;
+    set(this: object, value: unknown): void {
+      if (value !== noop && value !== undefined) stateOf(this).log = value;
     },
   });
   Object.defineProperty(classOf(fastify, "fastify.Reply").prototype, "log", {
@@ -56,8 +51,8 @@ export function lazyRequestLoggers(
     get(this: { request: { log: unknown } }): unknown {
       return this.request.log;
     },
-    set(this: { request: Bag }, value: unknown): void {
-      if (value !== noop && value !== undefined) this.request[kLog] = value;
+    set(this: { request: object }, value: unknown): void {
+      if (value !== noop && value !== undefined) stateOf(this.request).log = value;
     },
   });
 }

@@ -3,7 +3,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest, RouteHandlerMethod 
 import { WebError } from "../errors.ts";
 import type { Middleware } from "../middleware.ts";
 import { type ProblemFieldError, problemTypes } from "../problem/problem-details.ts";
-import type { HttpResult } from "../results/http-result.ts";
+import { HttpResult } from "../results/http-result.ts";
 import type { MutableRouteDefinition } from "../routing/route-definition.ts";
 import { type BindResult, bind, presentParts } from "./binding.ts";
 import { closeAfterResponse } from "./close-after-response.ts";
@@ -12,9 +12,9 @@ import type { Instrumentation } from "./instrumentation.ts";
 import { type RenderedProblem, replyAlreadySent } from "./problem-renderer.ts";
 import { RequestContextImpl } from "./request-context-impl.ts";
 import type { RequestEnd } from "./request-end.ts";
-import { kError, kHandled, kState } from "./request-keys.ts";
+import { stateOf } from "./request-keys.ts";
 import { RequestLife } from "./request-life.ts";
-import { NoResult, type SendEnv, sendResult, toResult } from "./send-result.ts";
+import { NoResult, type SendEnv, sendData, sendResult, toResult } from "./send-result.ts";
 
 /** What every route handler shares. */
 export interface PipelineEnv extends SendEnv {
@@ -122,7 +122,7 @@ export function createRouteHandler(
           deadlines!.cancel(deadline);
           life.settle();
           if (timedOut && e !== life.ctx.abortReason) {
-            life.ctx.raw.request.log.warn(
+            life.ctx.request.log.warn(
               { err: e, route: def.fullPath },
               "a handler failed after its timeout",
             );
@@ -149,12 +149,12 @@ export function createRouteHandler(
 
   const failed = (error: unknown, request: FastifyRequest, life: RequestLife): RenderedProblem => {
     life.settle();
-    const bag = request as unknown as Record<symbol, unknown>;
-    bag[kError] = error;
+    const state = stateOf(request);
+    state.error = error;
     const problem = renderer.fromError(error, request);
     if (problem.status >= 500) {
       request.log.error({ err: error, route: def.fullPath }, "request failed");
-      instrumentation.fail(bag[kState], error);
+      instrumentation.fail(state.telemetry, error);
     }
     return problem;
   };
@@ -166,6 +166,7 @@ export function createRouteHandler(
     life: RequestLife,
     result: HttpResult | undefined,
     problem: RenderedProblem | undefined,
+    plain: unknown = undefined,
   ): void => {
     if (host.state === "Stopping") closeAfterResponse(request, reply);
     if (reply.sent) {
@@ -179,12 +180,13 @@ export function createRouteHandler(
     }
     if (life.aborted) return;
     if (problem) renderer.send(reply, problem);
-    else sendResult(request, reply, result!, env);
+    else if (result === undefined) sendData(request, reply, 200, plain, undefined, env);
+    else sendResult(request, reply, result, env);
   };
 
   // Runs middleware and handler in the request's scope (and trace context).
   const invoke = (request: FastifyRequest, life: RequestLife, input: unknown): unknown =>
-    instrumentation.run((request as unknown as Record<symbol, unknown>)[kState], () =>
+    instrumentation.run(stateOf(request).telemetry, () =>
       runInScope(life.ctx.services, () => run(life.ctx, input)),
     );
 
@@ -232,12 +234,13 @@ export function createRouteHandler(
   // Synchronous until something is a promise: a request whose binding and handler are
   // synchronous is answered without a promise (fastify sees `undefined` and adds nothing).
   return function dextRoute(request: FastifyRequest, reply: FastifyReply) {
-    (request as unknown as Record<symbol, unknown>)[kHandled] = true;
+    stateOf(request).handled = true;
     const scope = env.provider.createScope();
     const ctx = new RequestContextImpl(request, reply, def, scope, host);
     const life = new RequestLife(ctx, reply, env.logger, env.requestEnd);
     let result: HttpResult | undefined;
     let problem: RenderedProblem | undefined;
+    let plain: unknown;
     try {
       const bound = bind(def.schemas, parts, request);
       if (bound instanceof Promise) {
@@ -254,15 +257,17 @@ export function createRouteHandler(
           return finishAsync(request, reply, life, undefined, value);
         }
         life.settle();
-        result = toResult(value);
+        // A plain value (the common case) is sent as 200 data without a result object.
+        if (value === undefined || value instanceof HttpResult) result = toResult(value);
+        else plain = value;
       }
     } catch (error) {
       problem = failed(error, request, life);
     }
     const sentByHandler = reply.sent;
-    finish(request, reply, life, result, problem);
+    finish(request, reply, life, result, problem, plain);
     // A stream, or whatever the handler sent through the raw reply, is read after this returns.
-    if (sentByHandler || (problem === undefined && streams(result!))) life.watch();
+    if (sentByHandler || (result !== undefined && streams(result))) life.watch();
     else life.answeredSynchronously();
     life.responded();
     return undefined;

@@ -1,8 +1,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest, RouteOptions } from "fastify";
 import type { RequestEnd } from "./request-end.ts";
-import { kEnded, kHandled } from "./request-keys.ts";
+import { peekState } from "./request-keys.ts";
 
-type StateBag = Record<symbol, unknown>;
 type Done = (error: Error | null, payload?: unknown) => void;
 type OnSend = (request: FastifyRequest, reply: FastifyReply, payload: unknown, done: Done) => void;
 type Hooks<T> = T | T[] | undefined;
@@ -43,8 +42,9 @@ export function routeHooks(
   };
   const dextOnSend = (compress: OnSend | undefined): OnSend =>
     function dextOnSend(request, reply, payload, done) {
-      const bag = request as unknown as StateBag;
-      if (bag[kHandled] !== true && bag[kEnded] !== true) requestEnd.afterSend(request, reply);
+      const state = peekState(request);
+      if (state === undefined || (!state.handled && !state.ended))
+        requestEnd.afterSend(request, reply);
       if (
         compress === undefined ||
         payload === null ||

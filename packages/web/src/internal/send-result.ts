@@ -28,10 +28,16 @@ function pageLinks(url: string, info: PageInfo): string {
   return links.join(", ");
 }
 
-function sendData(
+/**
+ * Sends data in the negotiated format: a handler's plain return value (status 200), or a data
+ * result's body.
+ */
+export function sendData(
   request: FastifyRequest,
   reply: FastifyReply,
-  result: HttpResult,
+  status: number,
+  body: unknown,
+  pageInfo: PageInfo | undefined,
   env: SendEnv,
 ): FastifyReply {
   const negotiator = env.negotiator;
@@ -56,14 +62,14 @@ function sendData(
     }
     formatter = negotiator.fallback;
   }
-  if (result.pageInfo) {
-    reply.header("link", pageLinks(request.url, result.pageInfo));
-    reply.header("x-total-count", String(result.pageInfo.total));
+  if (pageInfo) {
+    reply.header("link", pageLinks(request.url, pageInfo));
+    reply.header("x-total-count", String(pageInfo.total));
   }
   return reply
-    .code(result.status)
+    .code(status)
     .type(formatter.contentType ?? formatter.mediaType)
-    .send(formatter.format(result.body));
+    .send(formatter.format(body));
 }
 
 /** Sends a handler's result: negotiated data, an empty body, a redirect, a problem or a stream. */
@@ -78,7 +84,7 @@ export function sendResult(
   switch (result.kind) {
     case "data":
       if (result.body === undefined) return reply.code(result.status).send();
-      return sendData(request, reply, result, env);
+      return sendData(request, reply, result.status, result.body, result.pageInfo, env);
     case "content":
       return reply.code(result.status).type(result.contentType!).send(result.body);
     case "empty":
