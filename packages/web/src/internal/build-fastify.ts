@@ -147,6 +147,8 @@ export async function buildFastify(input: BuildInput): Promise<BuiltFastify> {
   // Its start key is set on every reply in the constructor; filling it in keeps elapsedTime
   // working for plugins and middleware on Dext's routes (found by name: not exported).
   let replyStartKey: symbol | null | undefined;
+  // fastify's key for a request's route context (not exported; found by name, else routeOptions).
+  let routeContextKey: symbol | null | undefined;
   const gate = options.lifecycleGate;
   fastify.addHook("onRequest", (request, reply, done) => {
     const start = performance.now();
@@ -163,11 +165,23 @@ export async function buildFastify(input: BuildInput): Promise<BuiltFastify> {
     else if (applyHeaders !== undefined) applyHeaders(request.raw, reply.raw);
     const dext = stateOf(request);
     dext.start = start;
-    const route = request.routeOptions.url;
+    // The route's config, as `request.routeOptions.config` gives it, without the object that
+    // getter builds on every read (`routeOptions.url` is `config.url`).
+    if (routeContextKey === undefined) {
+      routeContextKey =
+        Object.getOwnPropertySymbols(request).find((k) => k.description === "fastify.context") ??
+        null;
+    }
+    const config = (
+      routeContextKey === null
+        ? request.routeOptions
+        : (request as unknown as Record<symbol, { config?: unknown }>)[routeContextKey]
+    )?.config as { url?: string; dextBypassGate?: boolean } | undefined;
+    const route = config?.url;
     dext.route = route;
     if (instrumentation.enabled) dext.telemetry = instrumentation.begin(request, route);
     const state = host.state;
-    if (!gate || state === "Running" || request.routeOptions.config?.dextBypassGate === true) {
+    if (!gate || state === "Running" || config?.dextBypassGate === true) {
       if (state === "Stopping") closeAfterResponse(request, reply);
       return done();
     }
