@@ -15,6 +15,7 @@ import Fastify, {
 import { problemTypes } from "../problem/problem-details.ts";
 import type { WebOptions } from "../web-options.ts";
 import { closeAfterResponse } from "./close-after-response.ts";
+import { fastifySymbol } from "./fastify-symbols.ts";
 import { flushingZlib } from "./flushing-zlib.ts";
 import type { Instrumentation } from "./instrumentation.ts";
 import { type ProblemRenderer, pathOf } from "./problem-renderer.ts";
@@ -152,12 +153,8 @@ export async function buildFastify(input: BuildInput): Promise<BuiltFastify> {
   const gate = options.lifecycleGate;
   fastify.addHook("onRequest", (request, reply, done) => {
     const start = performance.now();
-    if (replyStartKey === undefined) {
-      replyStartKey =
-        Object.getOwnPropertySymbols(reply).find(
-          (k) => k.description === "fastify.reply.startTime",
-        ) ?? null;
-    }
+    if (replyStartKey === undefined)
+      replyStartKey = fastifySymbol(reply, "fastify.reply.startTime");
     if (replyStartKey !== null && (reply as unknown as StateBag)[replyStartKey] === undefined)
       (reply as unknown as StateBag)[replyStartKey] = start;
     reply.header(header, request.id);
@@ -167,11 +164,7 @@ export async function buildFastify(input: BuildInput): Promise<BuiltFastify> {
     dext.start = start;
     // The route's config, as `request.routeOptions.config` gives it, without the object that
     // getter builds on every read (`routeOptions.url` is `config.url`).
-    if (routeContextKey === undefined) {
-      routeContextKey =
-        Object.getOwnPropertySymbols(request).find((k) => k.description === "fastify.context") ??
-        null;
-    }
+    if (routeContextKey === undefined) routeContextKey = fastifySymbol(request, "fastify.context");
     const config = (
       routeContextKey === null
         ? request.routeOptions

@@ -1,14 +1,15 @@
 import type { Logger } from "@dext/core-di";
 import type { FastifyInstance } from "fastify";
 import { WebError } from "../errors.ts";
+import { fastifySymbol } from "./fastify-symbols.ts";
 import { LazyLogger, type LogSource } from "./lazy-logger.ts";
 import { stateOf } from "./request-keys.ts";
 
 /** fastify's Request or Reply class for this instance (and, through inheritance, its contexts). */
 function classOf(fastify: FastifyInstance, description: string): { prototype: object } {
   const own = fastify as unknown as Record<symbol, unknown>;
-  const key = Object.getOwnPropertySymbols(own).find((k) => k.description === description);
-  const found = key === undefined ? undefined : (own[key] as { prototype?: object } | undefined);
+  const key = fastifySymbol(fastify, description);
+  const found = key === null ? undefined : (own[key] as { prototype?: object } | undefined);
   if (found?.prototype === undefined) {
     throw new WebError(
       "WEB_FASTIFY_INCOMPATIBLE",
