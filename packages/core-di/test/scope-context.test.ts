@@ -35,6 +35,19 @@ describe("currentScope()", () => {
     );
   });
 
+  it("passes the arguments after fn to it, inside the scope", async () => {
+    const provider = new ServiceCollection().build();
+    const scope = provider.createScope();
+    const seen = runInScope(
+      scope,
+      (a: number, b: string) => ({ a, b, scope: currentScope() }),
+      1,
+      "two",
+    );
+    expect(seen).toEqual({ a: 1, b: "two", scope });
+    await scope.dispose();
+  });
+
   it("scope.run(fn) is runInScope(scope, fn), and nested scopes restore the outer one", async () => {
     const provider = new ServiceCollection().build();
     const outer = provider.createScope();

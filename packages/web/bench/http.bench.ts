@@ -16,8 +16,8 @@
 //
 // Telemetry runs send spans through OpenTelemetry's batch processor to an exporter that drops
 // them on arrival. `get-user` uses the production defaults (every request counted in the
-// metrics, at most 100 new traces recorded per second); `get-user-all-spans` records every
-// request's span, on our side and on hand-written fastify's.
+// metrics, at most 100 new traces recorded per second) on our side and on its `fastify` peer
+// (the same telemetry by hand); `get-user-all-spans` records every request's span on both.
 import { execFileSync } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { availableParallelism } from "node:os";
@@ -36,7 +36,9 @@ import autocannon, { type Result } from "autocannon";
 
 const quick = process.env.BENCH_QUICK === "1";
 const duration = quick ? 1 : 5;
-const rounds = quick ? 2 : 6;
+/** Unmeasured load on each fresh server process before its sample, so V8 has optimized it. */
+const warmupSeconds = quick ? 1 : 3;
+const rounds = quick ? 2 : 7;
 const connections = 50;
 const here = import.meta.dirname;
 
@@ -69,49 +71,75 @@ function cpuMicros(pid: number): number {
   return ((Number(fields[11]) + Number(fields[12])) * 1e6) / clockTicks;
 }
 
-function server(file: string, env: Record<string, string> = {}): Side & { url(): string } {
+/** Starts `file` pinned to the server core; resolves with the process and its base URL. */
+async function startServer(
+  file: string,
+  env: Record<string, string>,
+): Promise<{ proc: NodeProcess; base: string }> {
+  // Pinned from the first thread on (pinning after start can miss threads node is creating).
+  const proc = spawnNode(join(here, "servers", file), {
+    env: { NODE_ENV: "production", ...env },
+    ...(pinned ? { wrapper: ["taskset", "-c", serverCore] } : {}),
+  });
+  const { port } = JSON.parse(await proc.waitForLine(/"port"/));
+  const base = `http://127.0.0.1:${port}`;
+  const check = await fetch(`${base}/users/42`);
+  const body = (await check.json()) as { id?: number };
+  if (check.status !== 200 || body.id !== 42) throw new Error(`${file} answered ${check.status}`);
+  return { proc, base };
+}
+
+async function stopServer(proc: NodeProcess | undefined): Promise<void> {
+  proc?.kill("SIGTERM");
+  await proc?.exited();
+}
+
+const load = (base: string, seconds: number, latencies?: Latencies): Promise<Result> =>
+  new Promise<Result>((resolve, reject) => {
+    autocannon(
+      { url: `${base}/users/42`, connections, duration: seconds, pipelining: 1 },
+      (error, result) => (error ? reject(error) : resolve(result)),
+    ).on("response", (_client, status, _bytes, latencyMs) => {
+      if (latencies && status < 300) latencies.add(latencyMs);
+    });
+  });
+
+/**
+ * One side: every sample starts a fresh server process, warms it up unmeasured, measures it,
+ * and stops it. A process's speed depends on how V8 happened to optimize it (bare fastify's
+ * `process.nextTick` lands on a slow runtime path in some processes and not in others, ~20% of
+ * its CPU), so one process per side for a whole run made the run a coin flip; a process per
+ * sample makes the median a median over those outcomes too.
+ */
+function server(file: string, env: Record<string, string> = {}): Side {
   let proc: NodeProcess | undefined;
-  let base = "";
   return {
-    async setup() {
-      // Pinned from the first thread on (pinning after start can miss threads node is creating).
-      proc = spawnNode(join(here, "servers", file), {
-        env: { NODE_ENV: "production", ...env },
-        ...(pinned ? { wrapper: ["taskset", "-c", serverCore] } : {}),
-      });
-      const { port } = JSON.parse(await proc.waitForLine(/"port"/));
-      base = `http://127.0.0.1:${port}`;
-      const check = await fetch(`${base}/users/42`);
-      const body = (await check.json()) as { id?: number };
-      if (check.status !== 200 || body.id !== 42)
-        throw new Error(`${file} answered ${check.status}`);
-    },
     async teardown() {
       const running = proc;
       proc = undefined;
-      running?.kill("SIGTERM");
-      await running?.exited();
+      await stopServer(running);
     },
-    url: () => base,
     sample: async (): Promise<Measurement> => {
-      const pid = proc!.child.pid!;
-      const cpuBefore = cpuMicros(pid);
-      const latencies = new Latencies();
-      const r = await new Promise<Result>((resolve, reject) => {
-        autocannon(
-          { url: `${base}/users/42`, connections, duration, pipelining: 1 },
-          (error, result) => (error ? reject(error) : resolve(result)),
-        ).on("response", (_client, status, _bytes, latencyMs) => {
-          if (status < 300) latencies.add(latencyMs);
-        });
-      });
-      const cpuUsPerReq = (cpuMicros(pid) - cpuBefore) / r.requests.total;
-      if (r.non2xx > 0 || r.errors > 0)
-        throw new Error(`${file}: ${r.non2xx} non-2xx, ${r.errors} errors`);
-      return {
-        opsPerSec: r.requests.average,
-        extra: { p99: latencies.percentile(99), p50: latencies.percentile(50), cpuUsPerReq },
-      };
+      const started = await startServer(file, env);
+      proc = started.proc;
+      try {
+        await load(started.base, warmupSeconds);
+        const pid = proc.child.pid!;
+        const cpuBefore = cpuMicros(pid);
+        const latencies = new Latencies();
+        const r = await load(started.base, duration, latencies);
+        const cpuUsPerReq = (cpuMicros(pid) - cpuBefore) / r.requests.total;
+        if (r.non2xx > 0 || r.errors > 0)
+          throw new Error(`${file}: ${r.non2xx} non-2xx, ${r.errors} errors`);
+        return {
+          opsPerSec: r.requests.average,
+          extra: { p99: latencies.percentile(99), p50: latencies.percentile(50), cpuUsPerReq },
+        };
+      } finally {
+        const running = proc;
+        proc = undefined;
+        await stopServer(running);
+      }
     },
   };
 }
@@ -179,39 +207,47 @@ const all = Object.values(sides);
 const lines: BenchLine[] = [];
 const steal = stealMeter();
 try {
-  const peers = { fastify: sides.fastify, "node-http": sides.nodeHttp, nestjs: sides.nestjs };
-  // Each workload starts its own servers and stops them after: a server left idle for minutes
-  // before its turn ran 15-25% slower afterwards, under V8's memory reducer (gone with
-  // --no-memory-reducer), which would measure the order of workloads, not the servers.
-  const bare = (s: Side): Side => s;
-  const baselines = Object.fromEntries(Object.entries(peers).map(([k, v]) => [k, bare(v)]));
-  // get-user also against fastify doing the same tracing and metrics by hand.
-  const withTelemetry = { ...baselines, "fastify-telemetry": bare(sides.fastifyTelemetry) };
+  // The route runs with telemetry on, so in `get-user` the `fastify` peer is fastify with the
+  // same logic and the same telemetry written by hand; `fastify-no-telemetry` is bare fastify
+  // without it (the stricter comparison, printed too). node:http and NestJS run without
+  // telemetry in every workload. `get-user-no-telemetry` compares the same route with
+  // telemetry off against bare fastify.
   lines.push(
     ...(await compareWithCpu({
       bench: "get-user",
-      ours: bare(sides.dext),
-      baselines: withTelemetry,
+      ours: sides.dext,
+      baselines: {
+        fastify: sides.fastifyTelemetry,
+        "fastify-no-telemetry": sides.fastify,
+        "node-http": sides.nodeHttp,
+        nestjs: sides.nestjs,
+      },
       rounds,
+      warmupRounds: 0,
+      pairedExtras: ["p99"],
     })),
   );
   lines.push(
     ...(await compareWithCpu({
       bench: "get-user-all-spans",
-      ours: bare(sides.dextAllSpans),
+      ours: sides.dextAllSpans,
       baselines: {
-        fastify: bare(sides.fastify),
-        "fastify-telemetry-all-spans": bare(sides.fastifyTelemetryAllSpans),
+        fastify: sides.fastifyTelemetryAllSpans,
+        "fastify-no-telemetry": sides.fastify,
       },
       rounds,
+      warmupRounds: 0,
+      pairedExtras: ["p99"],
     })),
   );
   lines.push(
     ...(await compareWithCpu({
       bench: "get-user-no-telemetry",
-      ours: bare(sides.dextNoTelemetry),
-      baselines,
+      ours: sides.dextNoTelemetry,
+      baselines: { fastify: sides.fastify, "node-http": sides.nodeHttp, nestjs: sides.nestjs },
       rounds,
+      warmupRounds: 0,
+      pairedExtras: ["p99"],
     })),
   );
   // What single features cost: the same app with the feature on (ours) and off (baseline).
@@ -219,9 +255,11 @@ try {
     if (!selected(bench)) return;
     const [line] = await compareWithCpu({
       bench,
-      ours: bare(on),
-      baselines: { [offName]: bare(off) },
+      ours: on,
+      baselines: { [offName]: off },
       rounds,
+      warmupRounds: 0,
+      pairedExtras: ["p99"],
       print: () => {},
     });
     // Two views of the same cost: req/s lost, and extra server CPU per request.
@@ -259,6 +297,7 @@ if (stealPct !== undefined && stealPct > maxStealPct) {
     connections,
     durationSeconds: duration,
     rounds,
+    samples: `each sample a fresh server process: ${warmupSeconds} s of unmeasured load, then ${duration} s measured`,
     pinned: pinned ? `servers on cpu ${serverCore}, autocannon on 0-${cores - 2}` : "no",
     spans: "batch processor -> exporter that drops each batch (see bench/servers/shared.ts)",
     stealPct: stealPct ?? "unknown",

@@ -17,6 +17,11 @@ export interface CompareOptions {
   readonly rounds?: number;
   /** Unmeasured rounds first, so JIT warm-up does not count. */
   readonly warmupRounds?: number;
+  /**
+   * Extra fields (from `Measurement.extra`) whose ratio is also taken round by round, printed as
+   * `<name>_pairedRatio` (ours / theirs, the median of the per-round ratios), like `pairedRatio`.
+   */
+  readonly pairedExtras?: readonly string[];
   /** Printed one JSON line per comparison; defaults to stdout. */
   readonly print?: (line: string) => void;
 }
@@ -103,6 +108,12 @@ export async function compare(options: CompareOptions): Promise<BenchLine[]> {
     // The same ratio taken round by round (both sides measured in the same round) before the
     // median: a machine that slows down for a minute shifts both sides of a round alike.
     const paired = median(oursSamples.map((s, i) => s.opsPerSec / theirs[i]!.opsPerSec));
+    for (const k of options.pairedExtras ?? []) {
+      const perRound = oursSamples
+        .map((s, i) => (s.extra?.[k] ?? Number.NaN) / (theirs[i]!.extra?.[k] ?? Number.NaN))
+        .filter(Number.isFinite);
+      if (perRound.length > 0) extra[`${k}_pairedRatio`] = round(median(perRound));
+    }
     const line: BenchLine = {
       bench: options.bench,
       ours: round(ours),

@@ -1,8 +1,10 @@
 // Bare fastify with the same logic and the same telemetry written by hand: a SERVER span per
-// request and the HTTP metrics from @dext/telemetry. Shows what our layer adds on top of
-// telemetry itself.
+// request and the HTTP metrics from @dext/telemetry. The `fastify` peer of the `get-user`
+// workloads, whose route runs with telemetry on. The span rides on a declared request property
+// (`decorateRequest`), the fastest place fastify offers.
 import { createTelemetry } from "@dext/telemetry";
 import { context, type Span, SpanKind, trace } from "@opentelemetry/api";
+import type { FastifyRequest } from "fastify";
 import Fastify from "fastify";
 import { announce, DiscardingSpanExporter, UserParams, UserService } from "./shared.ts";
 
@@ -14,18 +16,16 @@ const t = createTelemetry({
     ...(process.env.ALL_SPANS === "1" ? { tracesPerSecond: "unlimited" as const } : {}),
   },
 });
-const spans = new WeakMap<object, Span>();
+const spanOf = (request: FastifyRequest) => (request as unknown as { span: Span }).span;
 
 const app = Fastify({ logger: false });
+app.decorateRequest("span", null);
 app.addHook("onRequest", (request, _reply, done) => {
   const route = request.routeOptions.url ?? "";
-  spans.set(
-    request,
-    t.tracer.startSpan(`${request.method} ${route}`, {
-      kind: SpanKind.SERVER,
-      attributes: { "http.request.method": request.method, "http.route": route },
-    }),
-  );
+  (request as unknown as { span: Span }).span = t.tracer.startSpan(`${request.method} ${route}`, {
+    kind: SpanKind.SERVER,
+    attributes: { "http.request.method": request.method, "http.route": route },
+  });
   done();
 });
 app.addHook("onResponse", (request, reply, done) => {
@@ -36,14 +36,13 @@ app.addHook("onResponse", (request, reply, done) => {
   };
   t.http.requestsTotal.inc(labels);
   t.http.requestDuration.observe(labels, reply.elapsedTime / 1000);
-  const span = spans.get(request);
-  span?.setAttribute("http.response.status_code", reply.statusCode);
-  span?.end();
+  const span = spanOf(request);
+  span.setAttribute("http.response.status_code", reply.statusCode);
+  span.end();
   done();
 });
 app.get("/users/:id", async (request, reply) => {
-  const span = spans.get(request)!;
-  return context.with(trace.setSpan(context.active(), span), () => {
+  return context.with(trace.setSpan(context.active(), spanOf(request)), () => {
     const parsed = UserParams.safeParse(request.params);
     if (!parsed.success) return reply.code(400).send({ error: parsed.error.issues });
     return new UserService().find(parsed.data.id);

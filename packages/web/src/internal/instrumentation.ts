@@ -22,8 +22,11 @@ export interface Instrumentation {
    * is the matched template (`/users/:id`), undefined for unmatched requests.
    */
   begin(request: FastifyRequest, route: string | undefined): unknown;
-  /** Runs `fn` inside the request's trace context (so child spans nest under it). */
-  run<R>(state: unknown, fn: () => R): R;
+  /**
+   * Runs `fn(...args)` inside the request's trace context (so child spans nest under it); the
+   * arguments spare the caller a closure per request.
+   */
+  run<R, A extends unknown[]>(state: unknown, fn: (...args: A) => R, ...args: A): R;
   /** Fields bound into the request logger (trace and span ids). */
   logFields(state: unknown): Readonly<Record<string, string>> | undefined;
   /** Records a failure on the span. */
@@ -43,7 +46,7 @@ export interface Instrumentation {
 export const noInstrumentation: Instrumentation = {
   enabled: false,
   begin: () => undefined,
-  run: (_state, fn) => fn(),
+  run: (_state, fn, ...args) => fn(...args),
   logFields: () => undefined,
   fail: () => {},
   end: () => {},

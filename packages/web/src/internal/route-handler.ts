@@ -184,11 +184,14 @@ export function createRouteHandler(
     else sendResult(request, reply, result, env);
   };
 
-  // Runs middleware and handler in the request's scope (and trace context).
+  // Runs middleware and handler in the request's scope (and trace context), passing values as
+  // arguments: no closure is made per request. Without telemetry there is no trace context.
+  const inScope = (ctx: RequestContextImpl, input: unknown): unknown =>
+    runInScope(ctx.services, run, ctx, input);
   const invoke = (request: FastifyRequest, life: RequestLife, input: unknown): unknown =>
-    instrumentation.run(stateOf(request).telemetry, () =>
-      runInScope(life.ctx.services, () => run(life.ctx, input)),
-    );
+    instrumentation.enabled
+      ? instrumentation.run(stateOf(request).telemetry, inScope, life.ctx, input)
+      : inScope(life.ctx, input);
 
   // The part of a request that waits: async binding, an async handler, its deadline.
   const finishAsync = async (

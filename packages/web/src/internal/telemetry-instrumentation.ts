@@ -95,8 +95,10 @@ export function telemetryInstrumentation(telemetry: Telemetry): Instrumentation 
       // One context object holds the span and the request id (no map copies).
       return { span, ctx: contextWithRequestId(request.id, parent, span), fields: undefined };
     },
-    run<R>(state: unknown, fn: () => R): R {
-      return state === undefined ? fn() : context.with((state as RequestTrace).ctx, fn);
+    run<R, A extends unknown[]>(state: unknown, fn: (...args: A) => R, ...args: A): R {
+      return state === undefined
+        ? fn(...args)
+        : context.with((state as RequestTrace).ctx, fn, undefined, ...args);
     },
     logFields(state: unknown) {
       const t = state as RequestTrace | undefined;
