@@ -44,6 +44,18 @@ export interface ServiceScope extends ServiceResolver, AsyncDisposable {
   run<R>(fn: () => R): R;
   /** Disposes scoped and transient instances created here; failures become one `DisposalError`. */
   dispose(): Promise<void>;
+  /**
+   * Disposes without waiting, for code that ends a unit of work and moves on (the web layer
+   * ends every request this way); a `DisposalError` goes to `onError(error, arg)`. A scope that
+   * created nothing needing disposal is disposed at once, without a promise. `arg` is passed
+   * through so a caller that ends many scopes needs no closure per scope.
+   *
+   * @example
+   * ```ts
+   * scope.disposeInBackground((err, id) => logger.error({ err, id }, "disposing failed"), jobId);
+   * ```
+   */
+  disposeInBackground<A>(onError: (error: unknown, arg: A) => void, arg: A): void;
 }
 
 /**

@@ -201,6 +201,57 @@ describe("scope disposal", () => {
     );
   });
 
+  it("disposeInBackground: disposes at once when nothing needs it, reports failures to onError", async () => {
+    const Plain = token<{ n: number }>("Plain");
+    const Broken = token<object>("Broken");
+    const Closing = token<object>("Closing");
+    let closed = 0;
+    const provider = new ServiceCollection()
+      .addScoped(Plain, { useFactory: () => ({ n: 1 }) })
+      .addScoped(Broken, {
+        useFactory: () => ({
+          async [Symbol.asyncDispose]() {
+            throw new Error("Broken broke");
+          },
+        }),
+      })
+      .addScoped(Closing, { useFactory: () => ({ dispose: () => closed++ }) })
+      .build();
+    const errors: unknown[] = [];
+    const onError = (e: unknown, into: unknown[]) => into.push(e);
+
+    // Nothing to dispose: disposed before the call returns; dispose() after it is a settled no-op.
+    const quiet = provider.createScope();
+    quiet.resolve(Plain);
+    quiet.disposeInBackground(onError, errors);
+    expect(quiet.disposed).toBe(true);
+    expect(() => quiet.resolve(Plain)).toThrowError(
+      expect.objectContaining({ code: "DI_SCOPE_DISPOSED" }),
+    );
+    await expect(quiet.dispose()).resolves.toBeUndefined();
+
+    // Something to dispose: disposed once, its promise shared with dispose().
+    const closing = provider.createScope();
+    closing.resolve(Closing);
+    closing.disposeInBackground(onError, errors);
+    expect(closing.disposed).toBe(true);
+    await closing.dispose();
+    closing.disposeInBackground(onError, errors);
+    expect(closed).toBe(1);
+
+    // A failure reaches onError as a DisposalError; nothing is thrown or left unhandled.
+    const broken = provider.createScope();
+    broken.resolve(Broken);
+    broken.disposeInBackground(onError, errors);
+    await broken.dispose().catch(() => undefined);
+    await tick();
+    expect(errors).toHaveLength(1);
+    expect(errors[0]).toBeInstanceOf(DisposalError);
+    expect((errors[0] as DisposalError).errors.map((e) => (e as Error).message)).toEqual([
+      "Broken broke",
+    ]);
+  });
+
   it("disposes an async scoped instance that arrives after its scope ended", async () => {
     let disposed = false;
     let release!: () => void;

@@ -131,6 +131,34 @@ describe("body binding by content type", () => {
     expect(bad.json().errors[0].pointer).toBe("/cookies/theme");
   });
 
+  it("parses cookies only when a route binds or reads them", async () => {
+    app = testApp();
+    const parsedBeforeRead: unknown[] = [];
+    app.get("/ignores").handle((ctx) => {
+      // fastify's request.cookies stays unparsed: nothing asked for it.
+      parsedBeforeRead.push((ctx.raw.request as { cookies?: unknown }).cookies ?? null);
+      return { ok: true };
+    });
+    app.get("/reads").handle((ctx, input) => {
+      parsedBeforeRead.push((ctx.raw.request as { cookies?: unknown }).cookies ?? null);
+      const { cookies } = input;
+      return { theme: cookies.theme ?? null, again: input.cookies === cookies, all: input };
+    });
+    const headers = { cookie: "theme=dark; other=x" };
+    expect((await app.inject({ url: "/ignores", headers })).json()).toEqual({ ok: true });
+    const read = (await app.inject({ url: "/reads?x=1", headers })).json();
+    expect(read.theme).toBe("dark");
+    expect(read.again).toBe(true);
+    // The input serialises with every part, cookies included.
+    expect(read.all.cookies).toEqual({ theme: "dark", other: "x" });
+    expect(read.all.query).toEqual({ x: "1" });
+    // (a GET has no body: undefined, so JSON leaves it out)
+    expect(Object.keys(read.all).sort()).toEqual(["cookies", "headers", "params", "query"]);
+    expect(parsedBeforeRead).toEqual([null, null]);
+    const none = (await app.inject({ url: "/reads" })).json();
+    expect(none.theme).toBeNull();
+  });
+
   it("runs async refinements", async () => {
     app = testApp();
     const taken = new Set(["ada"]);

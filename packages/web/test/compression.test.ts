@@ -109,6 +109,26 @@ describe("compression", () => {
     expect(plain.body.toString()).toBe(json);
   });
 
+  it("keeps @fastify/compress's reply.compress() on Dext routes and raw fastify routes", async () => {
+    app = testApp({ compression: { threshold: 1024 } });
+    const json = JSON.stringify(big);
+    app.configureFastify((f) => {
+      f.get("/fastify-raw", (_request, reply) => {
+        reply.type("application/json").compress(Buffer.from(json));
+      });
+    });
+    app.get("/dext").handle((ctx) => {
+      ctx.raw.reply.type("application/json").compress(Buffer.from(json));
+    });
+    const base = await app.listen();
+    for (const path of ["/dext", "/fastify-raw"]) {
+      const res = await get(base, path, { "accept-encoding": "br" });
+      expect(res.res.statusCode, path).toBe(200);
+      expect(res.res.headers["content-encoding"], path).toBe("br");
+      expect(brotliDecompressSync(res.body).toString(), path).toBe(json);
+    }
+  });
+
   it("leaves bodies under the threshold and already-compressed types alone", async () => {
     const base = await compressingApp();
     const small = await get(base, "/small", { "accept-encoding": "gzip, br" });

@@ -67,6 +67,9 @@ function returnedUndefined(node: PlanNode): DiError {
   );
 }
 
+/** What disposing a resolver that owns nothing returns: one settled promise for all of them. */
+const settled: Promise<void> = Promise.resolve();
+
 /**
  * Resolves services for the root provider or one scope. The hot path is array reads by the
  * slots compiled into the plan: no map lookups below the first key, no reflection.
@@ -309,9 +312,22 @@ export class Resolver {
       this.#disposed = true;
       const owned = this.#owned;
       this.#owned = undefined;
-      this.#disposing = owned === undefined ? Promise.resolve() : this.#disposeAll(owned);
+      this.#disposing = owned === undefined ? settled : this.#disposeAll(owned);
     }
     return this.#disposing;
+  }
+
+  /**
+   * Disposes without waiting; a failure goes to `onError(error, arg)`. When nothing was created
+   * that needs disposing, the resolver is marked disposed and no promise is made.
+   */
+  disposeInBackground<A>(onError: (error: unknown, arg: A) => void, arg: A): void {
+    if (this.#disposing === undefined && this.#owned === undefined) {
+      this.#disposed = true;
+      this.#disposing = settled;
+      return;
+    }
+    this.dispose().catch((error: unknown) => onError(error, arg));
   }
 
   async #disposeAll(owned: unknown[]): Promise<void> {

@@ -17,10 +17,79 @@ export function cookiesOf(request: FastifyRequest): Record<string, string | unde
   return r.cookies;
 }
 
+/** A request whose parts failed validation: every failing field. */
+export class BindErrors {
+  readonly errors: readonly ProblemFieldError[];
+  constructor(errors: readonly ProblemFieldError[]) {
+    this.errors = errors;
+  }
+}
+
+/**
+ * A bound request's input: each part validated by its schema, else as fastify parsed it. The
+ * cookies are parsed when read, so a route that neither binds nor reads them never parses the
+ * `Cookie` header.
+ */
+class BoundInput implements RouteInput<unknown, unknown, unknown, unknown, unknown> {
+  params: unknown;
+  query: unknown;
+  headers: unknown;
+  body: unknown;
+  readonly #request: FastifyRequest;
+  #cookies: unknown;
+
+  constructor(request: FastifyRequest) {
+    this.params = request.params;
+    this.query = request.query;
+    this.headers = request.headers;
+    this.body = request.body;
+    this.#request = request;
+    this.#cookies = undefined;
+  }
+
+  get cookies(): unknown {
+    if (this.#cookies === undefined) this.#cookies = cookiesOf(this.#request);
+    return this.#cookies;
+  }
+
+  set cookies(value: unknown) {
+    this.#cookies = value;
+  }
+
+  set(part: InputPart, value: unknown): void {
+    switch (part) {
+      case "params":
+        this.params = value;
+        break;
+      case "query":
+        this.query = value;
+        break;
+      case "headers":
+        this.headers = value;
+        break;
+      case "body":
+        this.body = value;
+        break;
+      case "cookies":
+        this.#cookies = value;
+        break;
+    }
+  }
+
+  /** The parts as a plain object (what `JSON.stringify`, spreading and tests see). */
+  toJSON(): RouteInput<unknown, unknown, unknown, unknown, unknown> {
+    return {
+      params: this.params,
+      query: this.query,
+      headers: this.headers,
+      body: this.body,
+      cookies: this.cookies,
+    };
+  }
+}
+
 /** The outcome of binding a request: the typed input, or every failing field. */
-export type BindResult =
-  | { readonly ok: true; readonly input: RouteInput<unknown, unknown, unknown, unknown, unknown> }
-  | { readonly ok: false; readonly errors: readonly ProblemFieldError[] };
+export type BindResult = RouteInput<unknown, unknown, unknown, unknown, unknown> | BindErrors;
 
 const escapePointer = (segment: PropertyKey): string =>
   String(segment).replaceAll("~", "~0").replaceAll("/", "~1");
@@ -67,13 +136,7 @@ export function bind(
   present: readonly InputPart[],
   request: FastifyRequest,
 ): BindResult | Promise<BindResult> {
-  const values: Record<InputPart, unknown> = {
-    params: request.params,
-    query: request.query,
-    headers: request.headers,
-    body: request.body,
-    cookies: cookiesOf(request),
-  };
+  const input = new BoundInput(request);
   let errors: ProblemFieldError[] | undefined;
   for (const part of present) {
     let result: Parsed;
@@ -83,14 +146,13 @@ export function bind(
       if (error instanceof z.core.$ZodAsyncError) return bindAsync(schemas, present, request);
       throw error;
     }
-    if (result.success) values[part] = result.data;
+    if (result.success) input.set(part, result.data);
     else {
       errors ??= [];
       issuesOf(part, result, errors);
     }
   }
-  if (errors) return { ok: false, errors };
-  return { ok: true, input: values };
+  return errors ? new BindErrors(errors) : input;
 }
 
 async function bindAsync(
@@ -98,20 +160,14 @@ async function bindAsync(
   present: readonly InputPart[],
   request: FastifyRequest,
 ): Promise<BindResult> {
-  const values: Record<InputPart, unknown> = {
-    params: request.params,
-    query: request.query,
-    headers: request.headers,
-    body: request.body,
-    cookies: cookiesOf(request),
-  };
+  const input = new BoundInput(request);
   const errors: ProblemFieldError[] = [];
   for (const part of present) {
     const result = await z.safeParseAsync(schemas[part]!, raw(part, request));
-    if (result.success) values[part] = result.data;
+    if (result.success) input.set(part, result.data);
     else issuesOf(part, result, errors);
   }
-  return errors.length > 0 ? { ok: false, errors } : { ok: true, input: values };
+  return errors.length > 0 ? new BindErrors(errors) : input;
 }
 
 /** The parts with a schema, in the order they are validated. */

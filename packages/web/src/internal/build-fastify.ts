@@ -25,7 +25,7 @@ import { requestIdMaker } from "./request-ids.ts";
 import { kDext, peekState, stateOf } from "./request-keys.ts";
 import { lazyRequestLoggers } from "./request-loggers.ts";
 import type { ResolvedOptions } from "./resolved-options.ts";
-import { routeHooks } from "./route-hooks.ts";
+import { routeHooks, type SendOwn } from "./route-hooks.ts";
 import { securityHeaders } from "./security-headers.ts";
 import { clientErrorHandler, type ServerSettings, serverFactory } from "./server-factory.ts";
 
@@ -48,6 +48,8 @@ export interface BuildInput {
 export interface BuiltFastify {
   readonly fastify: FastifyInstance;
   readonly requestEnd: RequestEnd;
+  /** Sends an answer Dext formatted itself (see route-hooks.ts). */
+  readonly sendOwn: SendOwn;
 }
 
 /** Creates fastify on our server with the official plugins, the gate, request ids and logging. */
@@ -169,7 +171,12 @@ export async function buildFastify(input: BuildInput): Promise<BuiltFastify> {
       routeContextKey === null
         ? request.routeOptions
         : (request as unknown as Record<symbol, { config?: unknown }>)[routeContextKey]
-    )?.config as { url?: string; dextBypassGate?: boolean } | undefined;
+    )?.config as
+      | { url?: string; dextBypassGate?: boolean; dextCompress?: (payload: unknown) => void }
+      | undefined;
+    // What compress's per-route onRequest hook (taken off Dext's routes) would have set.
+    const compress = config?.dextCompress;
+    if (compress !== undefined) (reply as { compress: unknown }).compress = compress;
     const route = config?.url;
     dext.route = route;
     if (instrumentation.enabled) dext.telemetry = instrumentation.begin(request, route);
@@ -226,5 +233,5 @@ export async function buildFastify(input: BuildInput): Promise<BuiltFastify> {
     requestEnd.afterSend(request, reply);
   });
 
-  return { fastify, requestEnd };
+  return { fastify, requestEnd, sendOwn: hooks.sendOwn };
 }

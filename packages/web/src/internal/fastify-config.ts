@@ -9,5 +9,7 @@ declare module "fastify" {
     dextRoute?: RouteDefinition;
     /** Answers 405 for a known path. */
     dextMethodNotAllowed?: boolean;
+    /** `@fastify/compress`'s `reply.compress` for a Dext route (set by Dext's onRequest hook). */
+    dextCompress?: (payload: unknown) => void;
   }
 }

@@ -120,8 +120,11 @@ export class RequestLife {
   #maybeDispose(): void {
     if (!this.closed || !this.settled || this.#disposed) return;
     this.#disposed = true;
-    this.ctx.services.dispose().catch((error: unknown) => {
-      this.logger.error({ err: error, reqId: this.ctx.id }, "disposing the request scope failed");
-    });
+    // No promise at all when the request's services hold nothing to dispose.
+    this.ctx.services.disposeInBackground(disposeFailed, this);
   }
+}
+
+function disposeFailed(error: unknown, life: RequestLife): void {
+  life.logger.error({ err: error, reqId: life.ctx.id }, "disposing the request scope failed");
 }

@@ -5,7 +5,7 @@ import type { Middleware } from "../middleware.ts";
 import { type ProblemFieldError, problemTypes } from "../problem/problem-details.ts";
 import { HttpResult } from "../results/http-result.ts";
 import type { MutableRouteDefinition } from "../routing/route-definition.ts";
-import { type BindResult, bind, presentParts } from "./binding.ts";
+import { BindErrors, type BindResult, bind, presentParts } from "./binding.ts";
 import { closeAfterResponse } from "./close-after-response.ts";
 import { Deadlines, tickFor } from "./deadlines.ts";
 import type { Instrumentation } from "./instrumentation.ts";
@@ -206,11 +206,11 @@ export function createRouteHandler(
     try {
       let value = pending;
       const bound = binding === undefined ? undefined : await binding;
-      if (bound !== undefined && !bound.ok) {
+      if (bound instanceof BindErrors) {
         life.settle();
         problem = invalid(bound.errors, request);
       } else {
-        if (bound !== undefined) value = invoke(request, life, bound.input);
+        if (bound !== undefined) value = invoke(request, life, bound);
         if (!isThenable(value)) {
           life.settle();
           result = toResult(value);
@@ -250,11 +250,11 @@ export function createRouteHandler(
         life.watch();
         return finishAsync(request, reply, life, bound, undefined);
       }
-      if (!bound.ok) {
+      if (bound instanceof BindErrors) {
         life.settle();
         problem = invalid(bound.errors, request);
       } else {
-        const value = invoke(request, life, bound.input);
+        const value = invoke(request, life, bound);
         if (isThenable(value)) {
           life.watch();
           return finishAsync(request, reply, life, undefined, value);

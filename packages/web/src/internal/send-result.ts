@@ -3,12 +3,15 @@ import { problemTypes } from "../problem/problem-details.ts";
 import { HttpResult, type PageInfo } from "../results/http-result.ts";
 import type { FormatterNegotiator } from "./negotiate.ts";
 import type { ProblemRenderer } from "./problem-renderer.ts";
+import type { SendOwn } from "./route-hooks.ts";
 
 /** What sending needs from the app. */
 export interface SendEnv {
   readonly renderer: ProblemRenderer;
   readonly negotiator: FormatterNegotiator;
   readonly notAcceptable: "problem" | "fallback";
+  /** Sends a body Dext formatted itself (skipping fastify's onSend chain when it can). */
+  readonly sendOwn: SendOwn;
 }
 
 function pageLinks(url: string, info: PageInfo): string {
@@ -66,10 +69,8 @@ export function sendData(
     reply.header("link", pageLinks(request.url, pageInfo));
     reply.header("x-total-count", String(pageInfo.total));
   }
-  return reply
-    .code(status)
-    .type(formatter.contentType ?? formatter.mediaType)
-    .send(formatter.format(body));
+  reply.code(status).type(formatter.contentType ?? formatter.mediaType);
+  return env.sendOwn(request, reply, formatter.format(body));
 }
 
 /** Sends a handler's result: negotiated data, an empty body, a redirect, a problem or a stream. */

@@ -113,7 +113,7 @@ export class WebRuntime {
     const roots = [...(sources.root ? [sources.root] : []), ...sources.moduleGroups];
     const routes = checkRoutes(roots);
 
-    const { fastify, requestEnd } = await buildFastify({
+    const { fastify, requestEnd, sendOwn } = await buildFastify({
       host,
       logger,
       options: o,
@@ -136,6 +136,7 @@ export class WebRuntime {
       renderer,
       negotiator,
       notAcceptable: o.notAcceptable,
+      sendOwn,
       handlerTimeoutMs: o.handlerTimeoutMs,
       handlerTimeoutGraceMs: o.handlerTimeoutGraceMs,
       timeoutStatus: o.handlerTimeoutStatus,
