@@ -35,10 +35,15 @@ import { type NodeProcess, spawnNode } from "@dext/test-kit";
 import autocannon, { type Result } from "autocannon";
 
 const quick = process.env.BENCH_QUICK === "1";
-const duration = quick ? 1 : 5;
+// Fresh processes of the same server differ far more than two samples of one process: on the
+// Intel guest, 8 processes of this layer ran at 22-32 us of CPU per request and 6 of bare
+// fastify at 19-33 us, depending on how V8 optimised each. So the number of processes sampled
+// sets how small a difference a run can resolve, and each sample is short: 15 processes per
+// side at 2 s + 3 s resolve about 1.5x finer than 7 at 3 s + 5 s, for about 40% more time.
+const duration = quick ? 1 : 3;
 /** Unmeasured load on each fresh server process before its sample, so V8 has optimized it. */
-const warmupSeconds = quick ? 1 : 3;
-const rounds = quick ? 2 : 7;
+const warmupSeconds = quick ? 1 : 2;
+const rounds = quick ? 2 : Number(process.env.BENCH_ROUNDS ?? 15);
 const connections = 50;
 const here = import.meta.dirname;
 
