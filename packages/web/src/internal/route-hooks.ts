@@ -162,8 +162,9 @@ function replyCompressOf(hook: OnRequest): ReplyCompress | undefined {
 
 /**
  * Sends an answer Dext produced itself (a handler's data): as `reply.send(payload)`, but when
- * the route's only onSend hook is Dext's own and the body will not be compressed, fastify
- * sends it without running its onSend hook chain (see {@link leanContext}).
+ * the route's only onSend hooks are Dext's own and the cookie plugin's, no cookie was set and
+ * the body will not be compressed, fastify sends it without running its onSend hook chain
+ * (see {@link leanContext}).
  */
 export type SendOwn = (
   request: FastifyRequest,
