@@ -7,6 +7,7 @@ import fastifyCookie from "@fastify/cookie";
 import fastifyCors from "@fastify/cors";
 import fastifyFormbody from "@fastify/formbody";
 import Fastify, {
+  type FastifyContextConfig,
   type FastifyInstance,
   type FastifyReply,
   type FastifyRequest,
@@ -15,7 +16,7 @@ import Fastify, {
 import { problemTypes } from "../problem/problem-details.ts";
 import type { WebOptions } from "../web-options.ts";
 import { closeAfterResponse } from "./close-after-response.ts";
-import { fastifySymbol } from "./fastify-symbols.ts";
+import { fastifySymbol, routeContextKey } from "./fastify-symbols.ts";
 import { flushingZlib } from "./flushing-zlib.ts";
 import type { Instrumentation } from "./instrumentation.ts";
 import { type ProblemRenderer, pathOf } from "./problem-renderer.ts";
@@ -150,8 +151,6 @@ export async function buildFastify(input: BuildInput): Promise<BuiltFastify> {
   // Its start key is set on every reply in the constructor; filling it in keeps elapsedTime
   // working for plugins and middleware on Dext's routes (found by name: not exported).
   let replyStartKey: symbol | null | undefined;
-  // fastify's key for a request's route context (not exported; found by name, else routeOptions).
-  let routeContextKey: symbol | null | undefined;
   const gate = options.lifecycleGate;
   fastify.addHook("onRequest", (request, reply, done) => {
     const start = performance.now();
@@ -166,14 +165,13 @@ export async function buildFastify(input: BuildInput): Promise<BuiltFastify> {
     dext.start = start;
     // The route's config, as `request.routeOptions.config` gives it, without the object that
     // getter builds on every read (`routeOptions.url` is `config.url`).
-    if (routeContextKey === undefined) routeContextKey = fastifySymbol(request, "fastify.context");
+    // (fastify's route context, found by its key's name, else `routeOptions`).
+    const contextKey = routeContextKey(request);
     const config = (
-      routeContextKey === null
+      contextKey === null
         ? request.routeOptions
-        : (request as unknown as Record<symbol, { config?: unknown }>)[routeContextKey]
-    )?.config as
-      | { url?: string; dextBypassGate?: boolean; dextCompress?: (payload: unknown) => void }
-      | undefined;
+        : (request as unknown as Record<symbol, { config?: unknown }>)[contextKey]
+    )?.config as (FastifyContextConfig & { url?: string }) | undefined;
     // What compress's per-route onRequest hook (taken off Dext's routes) would have set.
     const compress = config?.dextCompress;
     if (compress !== undefined) (reply as { compress: unknown }).compress = compress;

@@ -1,4 +1,5 @@
 import type { RouteDefinition } from "../routing/route-definition.ts";
+import type { ReplyCompress } from "./route-hooks.ts";
 
 // Route config keys this layer sets on the fastify routes it registers.
 declare module "fastify" {
@@ -10,6 +11,6 @@ declare module "fastify" {
     /** Answers 405 for a known path. */
     dextMethodNotAllowed?: boolean;
     /** `@fastify/compress`'s `reply.compress` for a Dext route (set by Dext's onRequest hook). */
-    dextCompress?: (payload: unknown) => void;
+    dextCompress?: ReplyCompress;
   }
 }

@@ -1,5 +1,5 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest, RouteOptions } from "fastify";
-import { fastifySymbol } from "./fastify-symbols.ts";
+import { fastifySymbol, routeContextKey } from "./fastify-symbols.ts";
 import type { RequestEnd } from "./request-end.ts";
 import { peekState } from "./request-keys.ts";
 
@@ -70,15 +70,12 @@ export function routeHooks(
         done(null, payload);
       else compress(request, reply, payload, done);
     };
-  // fastify's key for a request's route context, which the reply reads through its request,
-  // and @fastify/cookie's key for the cookies a reply will set (neither exported; found by name).
-  let contextKey: symbol | null | undefined;
+  // @fastify/cookie's key for the cookies a reply will set (not exported; found by name).
   let setCookiesKey: symbol | null | undefined;
   const sendOwn: SendOwn = (request, reply, payload) => {
-    if (contextKey === undefined) {
-      contextKey = fastifySymbol(request, "fastify.context");
+    const contextKey = routeContextKey(request);
+    if (setCookiesKey === undefined)
       setCookiesKey = fastifySymbol(reply, "fastify.reply.setCookies");
-    }
     if (contextKey === null) return reply.send(payload);
     const bag = request as unknown as Record<symbol, RouteContext>;
     const context = bag[contextKey]!;
@@ -121,7 +118,7 @@ export function routeHooks(
           addedOnRequest.length === 1 ? replyCompressOf(addedOnRequest[0] as OnRequest) : undefined;
         if (compressFn !== undefined) {
           route.onRequest = hooks.onRequest as never;
-          (route.config as { dextCompress?: ReplyCompress }).dextCompress = compressFn;
+          route.config!.dextCompress = compressFn;
         }
         // Filled in by sendOwn on the route's first answer (set here so every config has it).
         (route.config as { dextLean?: LeanSlot }).dextLean = { context: undefined, cookies: false };
